@@ -1,0 +1,47 @@
+import { OnApplicationShutdown } from '@nestjs/common';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import { Redis } from 'ioredis';
+
+// One round trip, atomic: count the hit in a fixed window, start a block when the count passes the limit.
+const INCREMENT = `
+local hits = redis.call('INCR', KEYS[1])
+if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+local blocked = redis.call('PTTL', KEYS[2])
+if blocked <= 0 and hits > tonumber(ARGV[2]) then
+  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+  blocked = tonumber(ARGV[3])
+end
+return { hits, ttl, blocked }
+`;
+
+/** Throttler counters in Redis, so every gateway instance shares one budget per key. */
+export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'magic-links:throttle:',
+  ) {}
+
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string) {
+    const base = `${this.prefix}${throttlerName}:${key}`;
+    const [hits, ttlMs, blockedMs] = (await this.redis.eval(
+      INCREMENT,
+      2,
+      `${base}:hits`,
+      `${base}:blocked`,
+      ttl,
+      limit,
+      blockDuration,
+    )) as [number, number, number];
+    return {
+      totalHits: hits,
+      timeToExpire: Math.ceil(Math.max(ttlMs, 0) / 1000),
+      isBlocked: blockedMs > 0,
+      timeToBlockExpire: Math.ceil(Math.max(blockedMs, 0) / 1000),
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Every error this gateway can answer with, in one place: Stytch's `error_type`, its HTTP status and the
+ * `error_message` that tells the caller what to fix. Texts copy Stytch's where Stytch's are known.
+ */
+export const STYTCH_ERRORS = {
+  bad_request: [400, 'The submitted request is invalid.'],
+  invalid_email: [400, 'Email format is invalid.'],
+  invalid_user_id: [400, 'user_id format is invalid.'],
+  invalid_expiration: [
+    400,
+    'expiration_minutes is invalid: it must be a whole number of minutes between 5 and 10080 (7 days).',
+  ],
+  invalid_session_duration_minutes: [
+    400,
+    'session_duration_minutes is invalid, should be between 5 to 527040 minutes.',
+  ],
+  invalid_locale: [400, 'locale is invalid: use one of "en", "es", "fr" or "pt-br".'],
+  invalid_token: [400, 'token format is invalid: pass the token parameter of the magic link URL unchanged.'],
+  invalid_pkce_code_verifier: [400, 'code_verifier format is invalid: it must be a non-empty string.'],
+  invalid_pkce_code_challenge: [
+    400,
+    'code_challenge format is invalid: it must be the base64url-encoded SHA-256 hash of the code_verifier, without padding.',
+  ],
+  pkce_mismatch: [400, 'The submitted code_verifier does not match the code_challenge sent at the start of the flow.'],
+  pkce_expected_code_verifier: [
+    400,
+    'This flow was started using a code_challenge but the authentication call is missing the corresponding code_verifier.',
+  ],
+  pkce_did_not_expect_code_verifier: [
+    400,
+    'A code_verifier was submitted, but this flow was not started with a code_challenge. Omit code_verifier.',
+  ],
+  duplicate_email: [400, 'A user with the specified email already exists for this project.'],
+  duplicate_user_external_id: [
+    400,
+    'A user with the specified external_id already exists for this project. External IDs must be unique.',
+  ],
+  live_id_used_in_test_environment: [
+    400,
+    'A live ID was used in the test environment. Use IDs created by this project in the test environment.',
+  ],
+  test_id_used_in_live_environment: [
+    400,
+    'A test ID was used in the live environment. Use IDs created by this project in the live environment.',
+  ],
+  unauthorized_credentials: [401, 'Unauthorized credentials.'],
+  unable_to_auth_magic_link: [
+    401,
+    'The magic link could not be authenticated because it was either already used or expired. Send another magic link to this user.',
+  ],
+  attribute_mismatch: [401, "Unable to authenticate because attributes on request don't match stored attributes."],
+  user_not_found: [404, 'User could not be found.'],
+  magic_link_not_found: [404, 'The magic link could not be authenticated, try sending another magic link to the user.'],
+  route_not_found: [
+    404,
+    'The requested route does not exist. Check the method and path against the API reference at /docs.',
+  ],
+  method_not_allowed: [405, 'This method is not allowed on this route. Check the API reference at /docs.'],
+  request_too_large: [413, 'The request body is too large. Send a JSON body of at most 64 KB.'],
+  unsupported_media_type: [415, 'The request body must be JSON: send it with Content-Type: application/json.'],
+  too_many_requests: [429, 'Too many requests have been made.'],
+  internal_server_error: [
+    500,
+    'Oops, something seems to have gone wrong, please reach out to support@stytch.com to let us know what went wrong.',
+  ],
+  server_unavailable: [
+    503,
+    'Oops, something seems to have gone wrong. Please retry the request. If this issue persists, please reach out to support.',
+  ],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type StytchErrorType = keyof typeof STYTCH_ERRORS;
+
+export function errorUrl(status: number, errorType: string): string {
+  return `https://stytch.com/docs/api/errors/${status}#${errorType}`;
+}

@@ -1,0 +1,109 @@
+import type { MagicLinksModuleOptions, RateLimit, RedirectUrlType } from './magic-links.options.js';
+
+/** The fixed development pair used when no credentials are configured; refused when NODE_ENV=production. */
+export const DEVELOPMENT_PROJECT_ID = 'project-test-00000000-0000-4000-8000-000000000000';
+export const DEVELOPMENT_SECRET = 'secret-test-development-only-never-use-in-production';
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  magicLinks: MagicLinksModuleOptions;
+  /** True when the development pair is in use: main.ts prints it with a warning. */
+  developmentCredentials: boolean;
+  databaseUrl: string;
+  runMigrations: boolean;
+  redisUrl: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  trustProxy: boolean | string;
+  rateLimits: { perIp: RateLimit; perProject: RateLimit };
+  logLevel: string;
+}
+
+/** Reads the environment contract of docs/configuration.md; a bad value fails with how to fix it. */
+export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
+  const production = env.NODE_ENV === 'production';
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const projectId = env.MAGIC_LINKS_PROJECT_ID;
+  const secret = env.MAGIC_LINKS_SECRET;
+  if ((projectId === undefined) !== (secret === undefined)) {
+    throw new Error('Set both MAGIC_LINKS_PROJECT_ID and MAGIC_LINKS_SECRET, or neither (development only).');
+  }
+  if (projectId === undefined && production) {
+    throw new Error(
+      'NODE_ENV=production refuses the development credentials: set MAGIC_LINKS_PROJECT_ID and MAGIC_LINKS_SECRET.',
+    );
+  }
+  const defaultRedirect = 'http://localhost:3000/authenticate';
+  const redirectUrls = {} as Record<RedirectUrlType, string[]>;
+  for (const type of ['login', 'signup', 'invite'] as const) {
+    redirectUrls[type] = list(env[`MAGIC_LINKS_${type.toUpperCase()}_REDIRECT_URLS`]) ?? [defaultRedirect];
+  }
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    magicLinks: {
+      projectId: projectId ?? DEVELOPMENT_PROJECT_ID,
+      secret: secret ?? DEVELOPMENT_SECRET,
+      environment: oneOf(env, 'MAGIC_LINKS_ENVIRONMENT', ['test', 'live'] as const),
+      tokenHashKey: env.MAGIC_LINKS_TOKEN_HASH_KEY,
+      publicToken: env.MAGIC_LINKS_PUBLIC_TOKEN,
+      publicUrl: env.MAGIC_LINKS_PUBLIC_URL ?? `http://localhost:${port}`,
+      redirectUrls,
+    },
+    developmentCredentials: projectId === undefined,
+    databaseUrl: env.DATABASE_URL ?? 'sqlite:./data/magic-links.sqlite',
+    runMigrations: env.DATABASE_RUN_MIGRATIONS !== 'false',
+    redisUrl: env.REDIS_URL || undefined,
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM ?? 'no-reply@localhost',
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    rateLimits: {
+      perIp: rateLimit(env, 'RATE_LIMIT_PER_IP', { limit: 1200, ttlSeconds: 60 }),
+      perProject: rateLimit(env, 'RATE_LIMIT_PER_PROJECT', { limit: 6000, ttlSeconds: 60 }),
+    },
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}
+
+function list(value: string | undefined): string[] | undefined {
+  const items = value
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return items && items.length > 0 ? items : undefined;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name}="${raw}" must be a whole number from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[]): T | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!values.includes(raw as T)) throw new Error(`${name}="${raw}" must be one of: ${values.join(', ')}.`);
+  return raw as T;
+}
+
+/** `RATE_LIMIT_PER_IP=100/60` means 100 requests per 60 seconds. */
+function rateLimit(env: NodeJS.ProcessEnv, name: string, fallback: RateLimit): RateLimit {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^(\d+)\/(\d+)$/.exec(raw.trim());
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+    throw new Error(`${name}="${raw}" must be "<requests>/<seconds>", for example "100/60".`);
+  }
+  return { limit: Number(match[1]), ttlSeconds: Number(match[2]) };
+}
+
+/** Fastify's trustProxy: `true` (trust every hop) or a comma-separated list of trusted addresses/CIDRs. */
+function trustProxy(raw: string | undefined): boolean | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  return raw === 'true' ? true : raw;
+}

@@ -1,0 +1,65 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
+import { Logger } from 'nestjs-pino';
+import type { IncomingMessage, Server } from 'node:http';
+import { AppModule } from './app.module.js';
+import { newId } from './common/ids.js';
+import { StytchExceptionFilter } from './common/stytch-exception.filter.js';
+import type { GatewayConfig } from './gateway.config.js';
+import { MAGIC_LINKS_OPTIONS } from './magic-links.module-definition.js';
+import { resolveMagicLinksOptions, type ResolvedMagicLinksOptions } from './magic-links.options.js';
+import { installMethodNotAllowed } from './method-not-allowed.hook.js';
+
+/** Largest JSON body accepted; Stytch's requests are a few hundred bytes. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Builds the REST gateway (not yet listening): Fastify, the Stytch envelope everywhere, Swagger at /docs. */
+export async function createGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
+  const { environment } = resolveMagicLinksOptions(config.magicLinks);
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy,
+    // The Stytch-shaped id is the request's id everywhere: response bodies, logs, pino's request_id.
+    genReqId: (req: IncomingMessage) => ((req as { id?: unknown }).id = newId('request-id', environment)),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  app.useGlobalFilters(app.get(StytchExceptionFilter));
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  // The official client sends `Content-Type: application/json` with no body on some calls: read that as {}.
+  const jsonParser = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<Server>('application/json', {}, (request, body, done) =>
+    body.length === 0 ? done(null, {}) : jsonParser(request, body.toString('utf8'), done),
+  );
+  // JSON only: any other body is 415, not a string handed to validation.
+  fastify.removeContentTypeParser('text/plain');
+  installMethodNotAllowed(app);
+  await app.register(helmet, { contentSecurityPolicy: false, global: true });
+
+  const options = app.get<ResolvedMagicLinksOptions>(MAGIC_LINKS_OPTIONS);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('nestjs-magic-links')
+      .setDescription(
+        "A self-hosted, Stytch-compatible Magic Links API. Point the official `stytch` client's `env` at this " +
+          'server. Every `/v1/` call takes HTTP Basic `project_id:secret`.',
+      )
+      .setVersion('1')
+      .addBasicAuth(
+        { type: 'http', scheme: 'basic', description: 'project_id as user, secret as password' },
+        'basicAuth',
+      )
+      .addServer(options.publicUrl ?? '/')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

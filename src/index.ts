@@ -1,0 +1,37 @@
+// The public API of nestjs-magic-links. The gateway (main.ts, app.module.ts, gateway.ts) is not part of it.
+export { MagicLinksModule } from './magic-links.module.js';
+export {
+  InjectMagicLinksOptions,
+  MAGIC_LINKS_OPTIONS,
+  ASYNC_OPTIONS_TYPE as MagicLinksModuleAsyncOptions,
+  OPTIONS_TYPE as MagicLinksModuleForRootOptions,
+} from './magic-links.module-definition.js';
+export {
+  MagicLinksOptionsError,
+  resolveMagicLinksOptions,
+  type MagicLinksEnvironment,
+  type MagicLinksModuleOptions,
+  type RateLimit,
+  type RedirectUrlType,
+  type ResolvedMagicLinksOptions,
+} from './magic-links.options.js';
+export { MAGIC_LINKS_ENTITIES } from './magic-links.entities.js';
+export { MAGIC_LINKS_MIGRATIONS } from './migrations/index.js';
+export { User, type UserName, type UserStatus } from './users/user.entity.js';
+export { UserEmail } from './users/user-email.entity.js';
+export { MagicLink, type MagicLinkType } from './magic-links/magic-link.entity.js';
+export { UsersService } from './users/users.service.js';
+export { MagicLinksService } from './magic-links/magic-links.service.js';
+export { CreateUserDto } from './users/dto/create-user.dto.js';
+export { UsersNameDto } from './users/dto/users-name.dto.js';
+export * from './users/dto/user.response.js';
+export { CreateMagicLinkDto } from './magic-links/dto/create-magic-link.dto.js';
+export { AuthenticateMagicLinkDto, AuthenticateOptionsDto } from './magic-links/dto/authenticate-magic-link.dto.js';
+export * from './magic-links/dto/magic-link.response.js';
+export { AttributesDto } from './common/attributes.dto.js';
+export { StytchErrorDto, StytchResponseDto } from './common/stytch-response.dto.js';
+export { StytchException } from './common/stytch.exception.js';
+export { STYTCH_ERRORS, type StytchErrorType } from './common/stytch-errors.js';
+export { StytchExceptionFilter } from './common/stytch-exception.filter.js';
+export { StytchThrottlerGuard } from './common/stytch-throttler.guard.js';
+export { RedisThrottlerStorage } from './common/redis-throttler.storage.js';

@@ -1,0 +1,6 @@
+import { MagicLink } from './magic-links/magic-link.entity.js';
+import { UserEmail } from './users/user-email.entity.js';
+import { User } from './users/user.entity.js';
+
+/** Every entity of the module: add them to the host's TypeORM `entities`. */
+export const MAGIC_LINKS_ENTITIES = [User, UserEmail, MagicLink];

@@ -1,0 +1,104 @@
+import { createHash, createHmac } from 'node:crypto';
+
+export type MagicLinksEnvironment = 'test' | 'live';
+export type RedirectUrlType = 'login' | 'signup' | 'invite';
+export const REDIRECT_URL_TYPES: readonly RedirectUrlType[] = ['login', 'signup', 'invite'];
+
+export interface RateLimit {
+  /** Requests allowed in each window. */
+  limit: number;
+  /** Window length, in seconds. */
+  ttlSeconds: number;
+}
+
+/** What a host passes to `MagicLinksModule.forRoot()` / `forRootAsync()`. */
+export interface MagicLinksModuleOptions {
+  /** The Basic-auth user name every `/v1/` call must carry, e.g. `project-test-…`. */
+  projectId: string;
+  /** The Basic-auth password; at least 16 characters. */
+  secret: string;
+  /** `test` or `live`: the infix of every id. Defaults to `live` for a `project-live-…` id, else `test`. */
+  environment?: MagicLinksEnvironment;
+  /** HMAC key under which tokens are hashed before they are stored; at least 32 characters. Derived from the secret when omitted. */
+  tokenHashKey?: string;
+  /** The public token put in emailed links. Derived from the project id when omitted. */
+  publicToken?: string;
+  /** Base URL of this gateway as browsers reach it; the emailed links start with it. */
+  publicUrl?: string;
+  /** Registered redirect URLs per type; the first of each list is that type's default. */
+  redirectUrls?: Partial<Record<RedirectUrlType, string[]>>;
+}
+
+/** The options after validation, with every default filled in. */
+export interface ResolvedMagicLinksOptions {
+  projectId: string;
+  secret: string;
+  environment: MagicLinksEnvironment;
+  tokenHashKey: string;
+  publicToken: string;
+  publicUrl: string | undefined;
+  redirectUrls: Record<RedirectUrlType, string[]>;
+}
+
+/** Thrown at start-up when an option is wrong; the message says how to fix it. */
+export class MagicLinksOptionsError extends Error {
+  constructor(problem: string) {
+    super(`MagicLinksModule options: ${problem}`);
+    this.name = 'MagicLinksOptionsError';
+  }
+}
+
+export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): ResolvedMagicLinksOptions {
+  const { projectId, secret } = options;
+  if (typeof projectId !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(projectId)) {
+    throw new MagicLinksOptionsError(
+      'projectId must be 1 to 128 letters, digits, ".", "_" or "-" (for example "project-test-…").',
+    );
+  }
+  if (typeof secret !== 'string' || secret.length < 16 || secret.includes(':')) {
+    throw new MagicLinksOptionsError('secret must be a string of at least 16 characters without ":".');
+  }
+  const environment = options.environment ?? (projectId.startsWith('project-live-') ? 'live' : 'test');
+  if (environment !== 'test' && environment !== 'live') {
+    throw new MagicLinksOptionsError('environment must be "test" or "live".');
+  }
+  if (options.tokenHashKey !== undefined && options.tokenHashKey.length < 32) {
+    throw new MagicLinksOptionsError(
+      'tokenHashKey must be at least 32 characters (for example: openssl rand -base64 32), or omitted.',
+    );
+  }
+  const publicUrl = options.publicUrl === undefined ? undefined : absoluteUrl('publicUrl', options.publicUrl);
+  const redirectUrls = {} as Record<RedirectUrlType, string[]>;
+  for (const type of REDIRECT_URL_TYPES) {
+    redirectUrls[type] = (options.redirectUrls?.[type] ?? []).map((url) => absoluteUrl(`redirectUrls.${type}`, url));
+  }
+  return {
+    projectId,
+    secret,
+    environment,
+    tokenHashKey:
+      options.tokenHashKey ?? createHmac('sha256', secret).update('magic-links token hash key').digest('base64url'),
+    publicToken: options.publicToken ?? `public-token-${environment}-${uuidFrom(projectId)}`,
+    publicUrl: publicUrl?.replace(/\/+$/, ''),
+    redirectUrls,
+  };
+}
+
+function absoluteUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new MagicLinksOptionsError(`${name}: "${value}" is not an absolute URL; write it as https://host/path.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new MagicLinksOptionsError(`${name}: "${value}" must use http or https.`);
+  }
+  return value;
+}
+
+/** A stable, UUID-shaped value derived from a string, so a derived public token survives restarts. */
+function uuidFrom(seed: string): string {
+  const hex = createHash('sha256').update(seed).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,65 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiStytchErrors } from '../common/api-stytch-errors.decorator.js';
+import { StytchApi } from '../common/stytch-api.decorator.js';
+import { presentUser } from '../users/user.presenter.js';
+import { AuthenticateMagicLinkDto } from './dto/authenticate-magic-link.dto.js';
+import { CreateMagicLinkDto } from './dto/create-magic-link.dto.js';
+import { AuthenticateMagicLinkResponse, CreateMagicLinkResponse } from './dto/magic-link.response.js';
+import { MagicLinksService } from './magic-links.service.js';
+
+type Body<T> = Omit<T, 'request_id' | 'status_code'>;
+
+@ApiTags('Magic Links')
+@StytchApi()
+@Controller('v1/magic_links')
+export class MagicLinksController {
+  constructor(private readonly magicLinks: MagicLinksService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Create an embeddable magic link',
+    description:
+      'Create an Embeddable Magic Link token for a User. The token is a sensitive value: deliver it yourself, and ' +
+      'note that authenticating it does not verify any email address.',
+    operationId: 'api_magic_v1_Create',
+  })
+  @ApiOkResponse({ type: CreateMagicLinkResponse, description: 'Successful response' })
+  @ApiStytchErrors('invalid_expiration', 'invalid_user_id', 'user_not_found', 'bad_request')
+  async create(@Body() dto: CreateMagicLinkDto): Promise<Body<CreateMagicLinkResponse>> {
+    const { userId, token } = await this.magicLinks.createEmbeddable(dto);
+    return { user_id: userId, token };
+  }
+
+  @Post('authenticate')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Authenticate a magic link',
+    description:
+      'Verifies that the token is valid, unexpired and unused, and that the optional PKCE and attribute checks ' +
+      'pass; then consumes it. A failed check leaves the token usable.',
+  })
+  @ApiOkResponse({ type: AuthenticateMagicLinkResponse })
+  @ApiStytchErrors(
+    'magic_link_not_found',
+    'unable_to_auth_magic_link',
+    'attribute_mismatch',
+    'pkce_mismatch',
+    'pkce_expected_code_verifier',
+    'pkce_did_not_expect_code_verifier',
+    'invalid_token',
+    'invalid_session_duration_minutes',
+  )
+  async authenticate(@Body() dto: AuthenticateMagicLinkDto): Promise<Body<AuthenticateMagicLinkResponse>> {
+    const { link, user } = await this.magicLinks.authenticate(dto);
+    return {
+      user_id: user.id,
+      method_id: link.emailId ?? link.id,
+      session_token: '',
+      session_jwt: '',
+      user: presentUser(user),
+      reset_sessions: false,
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createGateway } from './gateway.js';
+import { DEVELOPMENT_PROJECT_ID, DEVELOPMENT_SECRET, loadGatewayConfig } from './gateway.config.js';
+
+async function main(): Promise<void> {
+  const config = loadGatewayConfig(process.env);
+  const app = await createGateway(config);
+  await app.listen(config.port, config.host);
+  const logger = new Logger('Gateway');
+  const url = config.magicLinks.publicUrl;
+  if (config.developmentCredentials) {
+    logger.warn(
+      `Using the development credentials project_id=${DEVELOPMENT_PROJECT_ID} secret=${DEVELOPMENT_SECRET}. ` +
+        'Set MAGIC_LINKS_PROJECT_ID and MAGIC_LINKS_SECRET before exposing this gateway.',
+    );
+  }
+  logger.log(`Magic links gateway listening on ${url} (API reference: ${url}/docs)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,4 @@
+import { InitialSchema1763800000000 } from './1763800000000-initial-schema.js';
+
+/** Every schema migration of the module, oldest first: pass them to the host's DataSource `migrations`. */
+export const MAGIC_LINKS_MIGRATIONS = [InitialSchema1763800000000];

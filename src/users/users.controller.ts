@@ -1,0 +1,49 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiStytchErrors } from '../common/api-stytch-errors.decorator.js';
+import { StytchApi } from '../common/stytch-api.decorator.js';
+import { CreateUserDto } from './dto/create-user.dto.js';
+import { CreateUserResponse, DeleteUserResponse, GetUserResponse } from './dto/user.response.js';
+import { presentUser } from './user.presenter.js';
+import { UsersService } from './users.service.js';
+
+const USER_ID_PARAM = {
+  name: 'user_id',
+  description: 'The user_id, or the external_id the user was created with.',
+  example: 'user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6',
+};
+
+@ApiTags('Users')
+@StytchApi()
+@Controller('v1/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create a user', description: 'Adds a user with one (unverified) email address.' })
+  @ApiOkResponse({ type: CreateUserResponse })
+  @ApiStytchErrors('invalid_email', 'duplicate_email', 'duplicate_user_external_id', 'bad_request')
+  async create(@Body() dto: CreateUserDto): Promise<Omit<CreateUserResponse, 'request_id' | 'status_code'>> {
+    const { user, email } = await this.users.create(dto);
+    return { user_id: user.id, email_id: email.id, status: user.status, phone_id: '', user: presentUser(user) };
+  }
+
+  @Get(':user_id')
+  @ApiOperation({ summary: 'Get a user', description: 'The User object, flat beside request_id and status_code.' })
+  @ApiParam(USER_ID_PARAM)
+  @ApiOkResponse({ type: GetUserResponse })
+  @ApiStytchErrors('user_not_found', 'invalid_user_id')
+  async get(@Param('user_id') userId: string): Promise<ReturnType<typeof presentUser>> {
+    return presentUser(await this.users.get(userId));
+  }
+
+  @Delete(':user_id')
+  @ApiOperation({ summary: 'Delete a user', description: 'Deletes the user, its emails and its magic links.' })
+  @ApiParam(USER_ID_PARAM)
+  @ApiOkResponse({ type: DeleteUserResponse })
+  @ApiStytchErrors('user_not_found', 'invalid_user_id')
+  async delete(@Param('user_id') userId: string): Promise<{ user_id: string }> {
+    return { user_id: await this.users.delete(userId) };
+  }
+}

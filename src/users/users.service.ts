@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { normalizeEmail } from '../common/email-address.js';
+import { newId, parseId } from '../common/ids.js';
+import { StytchException } from '../common/stytch.exception.js';
+import { isUniqueViolation } from '../common/unique-violation.js';
+import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
+import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import { CreateUserDto, EXTERNAL_ID_PATTERN } from './dto/create-user.dto.js';
+import { UserEmail } from './user-email.entity.js';
+import { User } from './user.entity.js';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(UserEmail) private readonly emails: Repository<UserEmail>,
+  ) {}
+
+  async create(dto: CreateUserDto): Promise<{ user: User; email: UserEmail }> {
+    const now = new Date();
+    const user = this.users.create({
+      id: newId('user', this.options.environment),
+      externalId: dto.external_id ?? null,
+      status: dto.create_user_as_pending ? 'pending' : 'active',
+      name: dto.name ? { ...dto.name } : null,
+      trustedMetadata: dto.trusted_metadata ?? null,
+      untrustedMetadata: dto.untrusted_metadata ?? null,
+      roles: dto.roles ?? null,
+      createdAt: now,
+    });
+    const email = this.emails.create({
+      id: newId('email', this.options.environment),
+      userId: user.id,
+      email: dto.email,
+      emailNormalized: normalizeEmail(dto.email),
+      verified: false,
+      createdAt: now,
+    });
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await manager.save(user);
+        await manager.save(email);
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // The insert lost to another user; say which field collided.
+      if (await this.emails.existsBy({ emailNormalized: email.emailNormalized })) {
+        throw new StytchException('duplicate_email');
+      }
+      throw new StytchException('duplicate_user_external_id');
+    }
+    user.emails = [email];
+    return { user, email };
+  }
+
+  /** A user by `user_id` or `external_id`, with its emails; `user_not_found` when there is none. */
+  async get(userIdOrExternalId: string): Promise<User> {
+    const user = await this.users.findOne({
+      where: this.whereUserId(userIdOrExternalId),
+      relations: { emails: true },
+    });
+    if (!user) throw new StytchException('user_not_found');
+    return user;
+  }
+
+  async delete(userIdOrExternalId: string): Promise<string> {
+    const user = await this.users.findOne({ where: this.whereUserId(userIdOrExternalId), select: { id: true } });
+    if (!user) throw new StytchException('user_not_found');
+    await this.users.delete({ id: user.id });
+    return user.id;
+  }
+
+  /** The `where` that finds a user by id or external id, refusing strings that can be neither. */
+  whereUserId(value: string): { id: string } | { externalId: string } {
+    const id = parseId(value);
+    if (id?.kind === 'user') {
+      if (id.environment !== this.options.environment) {
+        throw new StytchException(
+          id.environment === 'live' ? 'live_id_used_in_test_environment' : 'test_id_used_in_live_environment',
+        );
+      }
+      return { id: value };
+    }
+    if (!EXTERNAL_ID_PATTERN.test(value)) throw new StytchException('invalid_user_id');
+    return { externalId: value };
+  }
+}
