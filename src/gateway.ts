@@ -21,6 +21,9 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
+    // While draining at shutdown, Fastify would answer a request arriving on a busy keep-alive connection with its
+    // own `{ "error": … }` 503, which the official client misreads; serving it (with `Connection: close`) is better.
+    return503OnClosing: false,
     // The Stytch-shaped id is the request's id everywhere: response bodies, logs, pino's request_id.
     genReqId: (req: IncomingMessage) => ((req as { id?: unknown }).id = newId('request-id', environment)),
   });
@@ -30,7 +33,9 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.useGlobalFilters(app.get(StytchExceptionFilter));
-  app.enableShutdownHooks();
+  // On SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database, then exit 0 (by default
+  // Nest re-raises the signal, which a supervisor reports as a crash).
+  app.enableShutdownHooks([], { useProcessExit: true });
 
   const fastify = app.getHttpAdapter().getInstance();
   // The official client sends `Content-Type: application/json` with no body on some calls: read that as {}.
