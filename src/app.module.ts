@@ -62,6 +62,7 @@ export class AppModule {
 
 /** A database error carries its bound values (emails, token hashes): logs keep the SQL but never the values. */
 function withoutQueryParameters(error: Error): Record<string, unknown> {
-  const { parameters: _parameters, ...serialized } = stdSerializers.err(error) as Record<string, unknown>;
+  const serialized: Record<string, unknown> = { ...stdSerializers.err(error) };
+  delete serialized.parameters;
   return serialized;
 }

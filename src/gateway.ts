@@ -10,6 +10,7 @@ import { StytchExceptionFilter } from './common/stytch-exception.filter.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { MAGIC_LINKS_OPTIONS } from './magic-links.module-definition.js';
 import { resolveMagicLinksOptions, type ResolvedMagicLinksOptions } from './magic-links.options.js';
+import { closeConnectionsWhileDraining } from './drain-connections.hook.js';
 import { installMethodNotAllowed } from './method-not-allowed.hook.js';
 
 /** Largest JSON body accepted; Stytch's requests are a few hundred bytes. */
@@ -21,9 +22,6 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
-    // While draining at shutdown, Fastify would answer a request arriving on a busy keep-alive connection with its
-    // own `{ "error": … }` 503, which the official client misreads; serving it (with `Connection: close`) is better.
-    return503OnClosing: false,
     // The Stytch-shaped id is the request's id everywhere: response bodies, logs, pino's request_id.
     genReqId: (req: IncomingMessage) => ((req as { id?: unknown }).id = newId('request-id', environment)),
   });
@@ -46,6 +44,7 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   // JSON only: any other body is 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
   installMethodNotAllowed(app);
+  closeConnectionsWhileDraining(app);
   await app.register(helmet, { contentSecurityPolicy: false, global: true });
 
   const options = app.get<ResolvedMagicLinksOptions>(MAGIC_LINKS_OPTIONS);

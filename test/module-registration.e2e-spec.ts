@@ -98,13 +98,13 @@ describe('MagicLinksModule registrations in a host app', () => {
         });
       const created = await post('/v1/users', { email: 'host@example.com' });
       expect(created.status).toBe(200);
-      const user = await created.json();
+      const user = (await created.json()) as Record<string, any>;
       // A project-live-… id makes a live project: ids say so.
       expect(user).toMatchObject({ status_code: 200, status: 'active' });
       expect(user.user_id).toMatch(/^user-live-/);
       expect(user.request_id).toMatch(/^request-id-live-/);
 
-      const link = await (await post('/v1/magic_links', { user_id: user.user_id })).json();
+      const link = (await (await post('/v1/magic_links', { user_id: user.user_id })).json()) as { token: string };
       const authenticated = await post('/v1/magic_links/authenticate', { token: link.token });
       expect(authenticated.status).toBe(200);
 
