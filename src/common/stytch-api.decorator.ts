@@ -13,7 +13,7 @@ import { StytchValidationPipe } from './stytch-validation.pipe.js';
 export function StytchApi(): ClassDecorator {
   return applyDecorators(
     ApiBasicAuth('basicAuth'),
-    ApiStytchErrors('unauthorized_credentials', 'too_many_requests', 'internal_server_error'),
+    ApiStytchErrors('unauthorized_credentials', 'too_many_requests', 'internal_server_error', 'server_unavailable'),
     UseGuards(BasicAuthGuard),
     UsePipes(StytchValidationPipe),
     UseInterceptors(StytchResponseInterceptor),
