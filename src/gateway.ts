@@ -27,8 +27,6 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
-    // Nest's default parsers would add url-encoded forms; the API takes JSON only, registered below.
-    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
