@@ -1,10 +1,11 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
+import { stdSerializers } from 'pino';
 import { RedisThrottlerStorage } from './common/redis-throttler.storage.js';
 import { StytchThrottlerGuard } from './common/stytch-throttler.guard.js';
 import { databaseOptions } from './database.options.js';
@@ -21,16 +22,19 @@ export class AppModule {
       module: AppModule,
       imports: [
         LoggerModule.forRoot({
+          // nestjs-pino's default route, `{/*splat}`, has no leading slash; @fastify/middie 9.3 prefixes one, and
+          // `/{/*splat}` then matches no request at all, so no request was ever logged. This form matches every path.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: config.logLevel,
-            customAttributeKeys: { reqId: 'request_id' },
-            // Only method and path: query strings carry tokens, headers carry credentials.
+            // Every line logged during a request, the request's own included, carries its Stytch-shaped id.
+            quietReqLogger: true,
+            customAttributeKeys: { reqId: 'request_id', responseTime: 'response_time_ms' },
+            // Only method and path: query strings carry tokens, headers carry credentials, bodies carry both.
             serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({
-                method: req.method,
-                path: req.url.split('?')[0],
-              }),
+              req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
               res: (res: { statusCode: number }) => ({ status_code: res.statusCode }),
+              err: withoutQueryParameters,
             },
           },
         }),
@@ -54,4 +58,11 @@ export class AppModule {
       providers: [{ provide: APP_GUARD, useClass: StytchThrottlerGuard }],
     };
   }
+}
+
+/** A database error carries its bound values (emails, token hashes): logs keep the SQL but never the values. */
+function withoutQueryParameters(error: Error): Record<string, unknown> {
+  const serialized: Record<string, unknown> = { ...stdSerializers.err(error) };
+  delete serialized.parameters;
+  return serialized;
 }

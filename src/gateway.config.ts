@@ -4,6 +4,9 @@ import type { MagicLinksModuleOptions, RateLimit, RedirectUrlType } from './magi
 export const DEVELOPMENT_PROJECT_ID = 'project-test-00000000-0000-4000-8000-000000000000';
 export const DEVELOPMENT_SECRET = 'secret-test-development-only-never-use-in-production';
 
+/** pino's levels; `silent` turns logging off. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 export interface GatewayConfig {
   port: number;
   host: string;
@@ -29,9 +32,15 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   if ((projectId === undefined) !== (secret === undefined)) {
     throw new Error('Set both MAGIC_LINKS_PROJECT_ID and MAGIC_LINKS_SECRET, or neither (development only).');
   }
-  if (projectId === undefined && production) {
+  // The development pair is published in this repository, so production refuses it even when set explicitly.
+  if (production && (projectId ?? DEVELOPMENT_PROJECT_ID) === DEVELOPMENT_PROJECT_ID) {
     throw new Error(
       'NODE_ENV=production refuses the development credentials: set MAGIC_LINKS_PROJECT_ID and MAGIC_LINKS_SECRET.',
+    );
+  }
+  if (production && secret === DEVELOPMENT_SECRET) {
+    throw new Error(
+      'NODE_ENV=production refuses the development secret: set MAGIC_LINKS_SECRET to a secret of your own.',
     );
   }
   const defaultRedirect = 'http://localhost:3000/authenticate';
@@ -62,7 +71,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       perIp: rateLimit(env, 'RATE_LIMIT_PER_IP', { limit: 1200, ttlSeconds: 60 }),
       perProject: rateLimit(env, 'RATE_LIMIT_PER_PROJECT', { limit: 6000, ttlSeconds: 60 }),
     },
-    logLevel: env.LOG_LEVEL ?? 'info',
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS) ?? 'info',
   };
 }
 

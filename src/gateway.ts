@@ -10,6 +10,7 @@ import { StytchExceptionFilter } from './common/stytch-exception.filter.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { MAGIC_LINKS_OPTIONS } from './magic-links.module-definition.js';
 import { resolveMagicLinksOptions, type ResolvedMagicLinksOptions } from './magic-links.options.js';
+import { closeConnectionsWhileDraining } from './drain-connections.hook.js';
 import { installMethodNotAllowed } from './method-not-allowed.hook.js';
 
 /** Largest JSON body accepted; Stytch's requests are a few hundred bytes. */
@@ -30,7 +31,9 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.useGlobalFilters(app.get(StytchExceptionFilter));
-  app.enableShutdownHooks();
+  // On SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database, then exit 0 (by default
+  // Nest re-raises the signal, which a supervisor reports as a crash).
+  app.enableShutdownHooks([], { useProcessExit: true });
 
   const fastify = app.getHttpAdapter().getInstance();
   // The official client sends `Content-Type: application/json` with no body on some calls: read that as {}.
@@ -41,6 +44,7 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   // JSON only: any other body is 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
   installMethodNotAllowed(app);
+  closeConnectionsWhileDraining(app);
   await app.register(helmet, { contentSecurityPolicy: false, global: true });
 
   const options = app.get<ResolvedMagicLinksOptions>(MAGIC_LINKS_OPTIONS);

@@ -3,8 +3,9 @@ export { MagicLinksModule } from './magic-links.module.js';
 export {
   InjectMagicLinksOptions,
   MAGIC_LINKS_OPTIONS,
-  ASYNC_OPTIONS_TYPE as MagicLinksModuleAsyncOptions,
-  OPTIONS_TYPE as MagicLinksModuleForRootOptions,
+  type MagicLinksOptionsFactory,
+  type MagicLinksModuleAsyncOptions,
+  type MagicLinksModuleForRootOptions,
 } from './magic-links.module-definition.js';
 export {
   MagicLinksOptionsError,

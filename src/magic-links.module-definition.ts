@@ -8,7 +8,18 @@ export const {
   ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<MagicLinksModuleOptions>({ moduleName: 'MagicLinks' })
   .setClassMethodName('forRoot')
+  .setFactoryMethodName('createMagicLinksOptions')
   .build();
+
+/** The argument of `MagicLinksModule.forRoot()`. */
+export type MagicLinksModuleForRootOptions = typeof OPTIONS_TYPE;
+/** The argument of `MagicLinksModule.forRootAsync()`: `useFactory` + `inject`, `useClass` or `useExisting`. */
+export type MagicLinksModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE;
+
+/** What `forRootAsync({ useClass })` / `useExisting` expects, named as TypeORM's and the throttler's are. */
+export interface MagicLinksOptionsFactory {
+  createMagicLinksOptions(): MagicLinksModuleOptions | Promise<MagicLinksModuleOptions>;
+}
 
 /** Injection token of the validated options, with every default filled in. */
 export const MAGIC_LINKS_OPTIONS = Symbol('MAGIC_LINKS_OPTIONS');

@@ -49,6 +49,11 @@ export class MagicLinksOptionsError extends Error {
 }
 
 export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): ResolvedMagicLinksOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new MagicLinksOptionsError(
+      'expected an object with at least projectId and secret (did a forRootAsync factory return nothing?).',
+    );
+  }
   const { projectId, secret } = options;
   if (typeof projectId !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(projectId)) {
     throw new MagicLinksOptionsError(
@@ -62,7 +67,10 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
   if (environment !== 'test' && environment !== 'live') {
     throw new MagicLinksOptionsError('environment must be "test" or "live".');
   }
-  if (options.tokenHashKey !== undefined && options.tokenHashKey.length < 32) {
+  if (
+    options.tokenHashKey !== undefined &&
+    (typeof options.tokenHashKey !== 'string' || options.tokenHashKey.length < 32)
+  ) {
     throw new MagicLinksOptionsError(
       'tokenHashKey must be at least 32 characters (for example: openssl rand -base64 32), or omitted.',
     );
@@ -70,7 +78,11 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
   const publicUrl = options.publicUrl === undefined ? undefined : absoluteUrl('publicUrl', options.publicUrl);
   const redirectUrls = {} as Record<RedirectUrlType, string[]>;
   for (const type of REDIRECT_URL_TYPES) {
-    redirectUrls[type] = (options.redirectUrls?.[type] ?? []).map((url) => absoluteUrl(`redirectUrls.${type}`, url));
+    const urls: unknown = options.redirectUrls?.[type] ?? [];
+    if (!Array.isArray(urls)) {
+      throw new MagicLinksOptionsError(`redirectUrls.${type} must be an array of URLs, the default first.`);
+    }
+    redirectUrls[type] = urls.map((url) => absoluteUrl(`redirectUrls.${type}`, url));
   }
   return {
     projectId,
@@ -84,7 +96,10 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
   };
 }
 
-function absoluteUrl(name: string, value: string): string {
+function absoluteUrl(name: string, value: unknown): string {
+  if (typeof value !== 'string') {
+    throw new MagicLinksOptionsError(`${name} must be a URL string such as https://host/path.`);
+  }
   let url: URL;
   try {
     url = new URL(value);

@@ -25,17 +25,13 @@ const FRAMEWORK_ERRORS: Record<string, [StytchErrorType, string?]> = {
 };
 
 /** Error codes that mean the database cannot be reached right now rather than that the request was wrong. */
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01',
-  '57P02',
-  '57P03',
-  '53300',
-  'SQLITE_BUSY',
-]);
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'SQLITE_BUSY']);
+
+/**
+ * PostgreSQL SQLSTATE classes with the same meaning: 08 connection exception, 53 insufficient resources (too many
+ * connections), 57 operator intervention (shutdown, terminated backend, statement timeout).
+ */
+const UNAVAILABLE_SQLSTATE_CLASSES = new Set(['08', '53', '57']);
 
 /**
  * Writes every failure as Stytch's envelope `{ status_code, request_id, error_type, error_message, error_url }`
@@ -91,6 +87,7 @@ export class StytchExceptionFilter implements ExceptionFilter {
       if (status === 415) return ['unsupported_media_type', STYTCH_ERRORS.unsupported_media_type[1]];
       if (status === 429) return ['too_many_requests', STYTCH_ERRORS.too_many_requests[1]];
       if (status >= 400 && status < 500) return ['bad_request', STYTCH_ERRORS.bad_request[1]];
+      if (status === 503) return ['server_unavailable', STYTCH_ERRORS.server_unavailable[1]];
     }
     if (isDatabaseUnavailable(exception)) return ['server_unavailable', STYTCH_ERRORS.server_unavailable[1]];
     return ['internal_server_error', STYTCH_ERRORS.internal_server_error[1]];
@@ -106,8 +103,14 @@ function isDatabaseUnavailable(exception: unknown): boolean {
   const candidates = [exception, (exception as QueryFailedError | null)?.driverError];
   return candidates.some((candidate) => {
     if (typeof candidate !== 'object' || candidate === null) return false;
-    const { code, message } = candidate as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    const { code, message, severity } = candidate as { code?: unknown; message?: unknown; severity?: unknown };
+    if (typeof code === 'string') {
+      if (UNAVAILABLE_CODES.has(code)) return true;
+      if (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_SQLSTATE_CLASSES.has(code.slice(0, 2))) return true;
+    }
+    // A FATAL error ends the session: PostgreSQL refused or dropped the connection (the database does not accept
+    // connections, was dropped or renamed, the credentials were revoked), whatever the request was.
+    if (severity === 'FATAL') return true;
     return (
       typeof message === 'string' &&
       /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|database is locked/i.test(

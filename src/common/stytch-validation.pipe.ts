@@ -1,4 +1,4 @@
-import { Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { STYTCH_ERRORS, StytchErrorType } from './stytch-errors.js';
 import { StytchException } from './stytch.exception.js';
 
@@ -28,6 +28,14 @@ export class StytchValidationPipe extends ValidationPipe {
       stopAtFirstError: true,
       exceptionFactory: (errors) => toStytchException(errors),
     });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Stytch's bodies are objects; an array or a bare value would otherwise be reported as its first missing field.
+    if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      throw new StytchException('bad_request', 'The request body must be a JSON object.');
+    }
+    return super.transform(value, metadata);
   }
 }
 

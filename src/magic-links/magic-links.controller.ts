@@ -39,6 +39,7 @@ export class MagicLinksController {
     description:
       'Verifies that the token is valid, unexpired and unused, and that the optional PKCE and attribute checks ' +
       'pass; then consumes it. A failed check leaves the token usable.',
+    operationId: 'api_magic_v1_Authenticate',
   })
   @ApiOkResponse({ type: AuthenticateMagicLinkResponse })
   @ApiStytchErrors(

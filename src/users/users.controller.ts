@@ -21,7 +21,11 @@ export class UsersController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create a user', description: 'Adds a user with one (unverified) email address.' })
+  @ApiOperation({
+    summary: 'Create a user',
+    description: 'Adds a user with one (unverified) email address.',
+    operationId: 'api_user_v1_Create',
+  })
   @ApiOkResponse({ type: CreateUserResponse })
   @ApiStytchErrors('invalid_email', 'duplicate_email', 'duplicate_user_external_id', 'bad_request')
   async create(@Body() dto: CreateUserDto): Promise<Omit<CreateUserResponse, 'request_id' | 'status_code'>> {
@@ -30,7 +34,11 @@ export class UsersController {
   }
 
   @Get(':user_id')
-  @ApiOperation({ summary: 'Get a user', description: 'The User object, flat beside request_id and status_code.' })
+  @ApiOperation({
+    summary: 'Get a user',
+    description: 'The User object, flat beside request_id and status_code.',
+    operationId: 'api_user_v1_Get',
+  })
   @ApiParam(USER_ID_PARAM)
   @ApiOkResponse({ type: GetUserResponse })
   @ApiStytchErrors('user_not_found', 'invalid_user_id')
@@ -39,7 +47,11 @@ export class UsersController {
   }
 
   @Delete(':user_id')
-  @ApiOperation({ summary: 'Delete a user', description: 'Deletes the user, its emails and its magic links.' })
+  @ApiOperation({
+    summary: 'Delete a user',
+    description: 'Deletes the user, its emails and its magic links.',
+    operationId: 'api_user_v1_Delete',
+  })
   @ApiParam(USER_ID_PARAM)
   @ApiOkResponse({ type: DeleteUserResponse })
   @ApiStytchErrors('user_not_found', 'invalid_user_id')

@@ -74,8 +74,14 @@ export interface RunningGateway {
   url: string;
   databaseUrl: string;
   process: ChildProcess;
-  /** What the gateway printed, for debugging a failure. */
+  /** What the gateway printed (stdout and stderr). */
   output(): string;
+  /** The gateway's JSON log lines, parsed; other output is skipped. */
+  logs(): Record<string, any>[];
+  /** Resolves once `predicate` holds for the output printed so far; fails after `timeoutMs`. */
+  waitForOutput(predicate: (output: string) => boolean, timeoutMs?: number): Promise<void>;
+  /** Resolves when the process has exited, with its exit code and the signal that ended it, if any. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** JSON request with Basic auth (unless `auth: null`). */
   request(
     method: string,
@@ -114,7 +120,9 @@ export async function startGateway(
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
 
   const request: RunningGateway['request'] = async (method, path, body, options = {}) => {
     const auth = options.auth === undefined ? AUTH : options.auth;
@@ -157,6 +165,24 @@ export async function startGateway(
     databaseUrl,
     process: child,
     output: () => output,
+    logs: () =>
+      output.split('\n').flatMap((line) => {
+        if (!line.startsWith('{')) return [];
+        try {
+          return [JSON.parse(line) as Record<string, any>];
+        } catch {
+          return [];
+        }
+      }),
+    async waitForOutput(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(output)) {
+        if (Date.now() > deadline)
+          throw new Error(`The expected output did not appear within ${timeoutMs} ms:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    exited,
     request,
     async close() {
       if (child.exitCode === null) {

@@ -86,7 +86,7 @@ export class GetUserResponse extends UserResponse {
   @ApiProperty({ example: 'request-id-test-b05c992f-ebdc-489d-a754-c7e70ba13141' })
   request_id!: string;
 
-  @ApiProperty({ example: 200 })
+  @ApiProperty({ type: 'integer', format: 'int32', example: 200 })
   status_code!: number;
 }
 

@@ -1,0 +1,168 @@
+import { DEVELOPMENT_PROJECT_ID, DEVELOPMENT_SECRET, loadGatewayConfig } from './gateway.config.js';
+
+const CREDENTIALS = {
+  MAGIC_LINKS_PROJECT_ID: 'project-live-44444444-4444-4444-8444-444444444444',
+  MAGIC_LINKS_SECRET: 'secret-live-a-secret-of-our-own',
+};
+
+describe('loadGatewayConfig', () => {
+  it('runs on embedded defaults with nothing configured', () => {
+    expect(loadGatewayConfig({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      magicLinks: {
+        projectId: DEVELOPMENT_PROJECT_ID,
+        secret: DEVELOPMENT_SECRET,
+        environment: undefined,
+        tokenHashKey: undefined,
+        publicToken: undefined,
+        publicUrl: 'http://localhost:3000',
+        redirectUrls: {
+          login: ['http://localhost:3000/authenticate'],
+          signup: ['http://localhost:3000/authenticate'],
+          invite: ['http://localhost:3000/authenticate'],
+        },
+      },
+      developmentCredentials: true,
+      databaseUrl: 'sqlite:./data/magic-links.sqlite',
+      runMigrations: true,
+      redisUrl: undefined,
+      smtpUrl: undefined,
+      mailFrom: 'no-reply@localhost',
+      trustProxy: false,
+      rateLimits: { perIp: { limit: 1200, ttlSeconds: 60 }, perProject: { limit: 6000, ttlSeconds: 60 } },
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable of the contract', () => {
+    const config = loadGatewayConfig({
+      ...CREDENTIALS,
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      MAGIC_LINKS_ENVIRONMENT: 'live',
+      MAGIC_LINKS_TOKEN_HASH_KEY: 'k'.repeat(32),
+      MAGIC_LINKS_PUBLIC_TOKEN: 'public-token-live-55555555-5555-4555-8555-555555555555',
+      MAGIC_LINKS_PUBLIC_URL: 'https://auth.example.com',
+      MAGIC_LINKS_LOGIN_REDIRECT_URLS: ' https://app.example.com/login , https://app.example.com/alt ,',
+      MAGIC_LINKS_SIGNUP_REDIRECT_URLS: 'https://app.example.com/signup',
+      DATABASE_URL: 'postgres://magic@db.internal/magic',
+      DATABASE_RUN_MIGRATIONS: 'false',
+      REDIS_URL: 'redis://cache.internal:6379',
+      SMTP_URL: 'smtp://mail.internal:587',
+      MAIL_FROM: 'login@example.com',
+      TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
+      RATE_LIMIT_PER_IP: '100/60',
+      RATE_LIMIT_PER_PROJECT: '1000/3600',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      magicLinks: {
+        ...{ projectId: CREDENTIALS.MAGIC_LINKS_PROJECT_ID, secret: CREDENTIALS.MAGIC_LINKS_SECRET },
+        environment: 'live',
+        tokenHashKey: 'k'.repeat(32),
+        publicToken: 'public-token-live-55555555-5555-4555-8555-555555555555',
+        publicUrl: 'https://auth.example.com',
+        redirectUrls: {
+          login: ['https://app.example.com/login', 'https://app.example.com/alt'],
+          signup: ['https://app.example.com/signup'],
+          invite: ['http://localhost:3000/authenticate'],
+        },
+      },
+      developmentCredentials: false,
+      databaseUrl: 'postgres://magic@db.internal/magic',
+      runMigrations: false,
+      redisUrl: 'redis://cache.internal:6379',
+      smtpUrl: 'smtp://mail.internal:587',
+      mailFrom: 'login@example.com',
+      trustProxy: '10.0.0.0/8,127.0.0.1',
+      rateLimits: { perIp: { limit: 100, ttlSeconds: 60 }, perProject: { limit: 1000, ttlSeconds: 3600 } },
+      logLevel: 'warn',
+    });
+  });
+
+  it('builds the default public URL from PORT', () => {
+    expect(loadGatewayConfig({ PORT: '4000' }).magicLinks.publicUrl).toBe('http://localhost:4000');
+  });
+
+  it.each<[string | undefined, boolean | string]>([
+    [undefined, false],
+    ['', false],
+    ['false', false],
+    ['true', true],
+    ['127.0.0.1', '127.0.0.1'],
+  ])('reads TRUST_PROXY=%p as %p', (value, expected) => {
+    expect(loadGatewayConfig({ TRUST_PROXY: value }).trustProxy).toBe(expected);
+  });
+
+  it('treats empty REDIS_URL and SMTP_URL as unset', () => {
+    expect(loadGatewayConfig({ REDIS_URL: '', SMTP_URL: '' })).toMatchObject({
+      redisUrl: undefined,
+      smtpUrl: undefined,
+    });
+  });
+
+  describe('with NODE_ENV=production', () => {
+    it('refuses to start on the development credentials', () => {
+      expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow(
+        'NODE_ENV=production refuses the development credentials: set MAGIC_LINKS_PROJECT_ID and MAGIC_LINKS_SECRET.',
+      );
+    });
+
+    it('refuses them even when set explicitly', () => {
+      expect(() =>
+        loadGatewayConfig({
+          NODE_ENV: 'production',
+          MAGIC_LINKS_PROJECT_ID: DEVELOPMENT_PROJECT_ID,
+          MAGIC_LINKS_SECRET: 'secret-test-some-other-secret',
+        }),
+      ).toThrow('refuses the development credentials');
+      expect(() =>
+        loadGatewayConfig({ NODE_ENV: 'production', ...CREDENTIALS, MAGIC_LINKS_SECRET: DEVELOPMENT_SECRET }),
+      ).toThrow('refuses the development secret');
+    });
+
+    it('starts with credentials of its own', () => {
+      expect(loadGatewayConfig({ NODE_ENV: 'production', ...CREDENTIALS }).developmentCredentials).toBe(false);
+    });
+  });
+
+  it.each<[string, NodeJS.ProcessEnv, string]>([
+    [
+      'only a project id',
+      { MAGIC_LINKS_PROJECT_ID: CREDENTIALS.MAGIC_LINKS_PROJECT_ID },
+      'Set both MAGIC_LINKS_PROJECT_ID and MAGIC_LINKS_SECRET, or neither',
+    ],
+    [
+      'only a secret',
+      { MAGIC_LINKS_SECRET: CREDENTIALS.MAGIC_LINKS_SECRET },
+      'Set both MAGIC_LINKS_PROJECT_ID and MAGIC_LINKS_SECRET, or neither',
+    ],
+    ['a port out of range', { PORT: '70000' }, 'PORT="70000" must be a whole number from 0 to 65535.'],
+    ['a port that is not a number', { PORT: 'http' }, 'PORT="http" must be a whole number from 0 to 65535.'],
+    [
+      'an unknown environment',
+      { MAGIC_LINKS_ENVIRONMENT: 'prod' },
+      'MAGIC_LINKS_ENVIRONMENT="prod" must be one of: test, live.',
+    ],
+    [
+      'a rate limit without a window',
+      { RATE_LIMIT_PER_IP: '100' },
+      'RATE_LIMIT_PER_IP="100" must be "<requests>/<seconds>"',
+    ],
+    [
+      'a zero rate limit',
+      { RATE_LIMIT_PER_PROJECT: '0/60' },
+      'RATE_LIMIT_PER_PROJECT="0/60" must be "<requests>/<seconds>"',
+    ],
+    [
+      'an unknown log level',
+      { LOG_LEVEL: 'verbose' },
+      'LOG_LEVEL="verbose" must be one of: fatal, error, warn, info, debug, trace, silent.',
+    ],
+  ])('refuses %s, saying how to fix it', (_case, env, message) => {
+    expect(() => loadGatewayConfig(env)).toThrow(message);
+  });
+});

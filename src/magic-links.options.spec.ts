@@ -1,0 +1,102 @@
+import {
+  MagicLinksOptionsError,
+  resolveMagicLinksOptions,
+  type MagicLinksModuleOptions,
+} from './magic-links.options.js';
+
+const VALID: MagicLinksModuleOptions = {
+  projectId: 'project-test-11111111-1111-4111-8111-111111111111',
+  secret: 'secret-test-11111111-1111-4111-8111-111111111111',
+};
+
+function problemWith(options: unknown): string {
+  try {
+    resolveMagicLinksOptions(options as MagicLinksModuleOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(MagicLinksOptionsError);
+    return (error as Error).message;
+  }
+  throw new Error('the options were accepted');
+}
+
+describe('resolveMagicLinksOptions', () => {
+  it('fills in every default', () => {
+    const resolved = resolveMagicLinksOptions(VALID);
+    expect(resolved).toMatchObject({
+      projectId: VALID.projectId,
+      secret: VALID.secret,
+      environment: 'test',
+      publicUrl: undefined,
+      redirectUrls: { login: [], signup: [], invite: [] },
+    });
+    expect(resolved.tokenHashKey.length).toBeGreaterThanOrEqual(32);
+    expect(resolved.publicToken).toMatch(
+      /^public-token-test-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  });
+
+  it('derives the hash key and public token stably, so tokens and links survive a restart', () => {
+    const first = resolveMagicLinksOptions(VALID);
+    const second = resolveMagicLinksOptions({ ...VALID });
+    expect(second.tokenHashKey).toBe(first.tokenHashKey);
+    expect(second.publicToken).toBe(first.publicToken);
+    const rotated = resolveMagicLinksOptions({ ...VALID, secret: `${VALID.secret}-rotated` });
+    expect(rotated.tokenHashKey).not.toBe(first.tokenHashKey);
+    // The hash key is never the secret itself.
+    expect(first.tokenHashKey).not.toContain(VALID.secret);
+  });
+
+  it('takes the environment from a project-live- id, or from the option', () => {
+    const liveId = 'project-live-22222222-2222-4222-8222-222222222222';
+    expect(resolveMagicLinksOptions({ ...VALID, projectId: liveId }).environment).toBe('live');
+    expect(resolveMagicLinksOptions({ ...VALID, projectId: liveId }).publicToken).toMatch(/^public-token-live-/);
+    expect(resolveMagicLinksOptions({ ...VALID, environment: 'live' }).environment).toBe('live');
+  });
+
+  it('keeps explicit values and trims the public URL', () => {
+    const resolved = resolveMagicLinksOptions({
+      ...VALID,
+      tokenHashKey: 'k'.repeat(32),
+      publicToken: 'public-token-test-33333333-3333-4333-8333-333333333333',
+      publicUrl: 'https://auth.example.com/',
+      redirectUrls: { login: ['https://app.example.com/authenticate', 'http://localhost:3000/authenticate'] },
+    });
+    expect(resolved).toMatchObject({
+      tokenHashKey: 'k'.repeat(32),
+      publicToken: 'public-token-test-33333333-3333-4333-8333-333333333333',
+      publicUrl: 'https://auth.example.com',
+      redirectUrls: {
+        login: ['https://app.example.com/authenticate', 'http://localhost:3000/authenticate'],
+        signup: [],
+        invite: [],
+      },
+    });
+  });
+
+  it.each<[string, unknown, string]>([
+    ['no options at all', undefined, 'expected an object with at least projectId and secret'],
+    ['a missing projectId', { secret: VALID.secret }, 'projectId must be 1 to 128 letters'],
+    ['a projectId with a space', { ...VALID, projectId: 'project test' }, 'projectId must be 1 to 128 letters'],
+    ['a projectId of 129 characters', { ...VALID, projectId: 'p'.repeat(129) }, 'projectId must be 1 to 128'],
+    ['a short secret', { ...VALID, secret: 'fifteen-chars..' }, 'secret must be a string of at least 16 characters'],
+    ['a secret with a colon', { ...VALID, secret: 'secret:with:colons:inside' }, 'without ":"'],
+    ['an unknown environment', { ...VALID, environment: 'prod' }, 'environment must be "test" or "live".'],
+    ['a short token hash key', { ...VALID, tokenHashKey: 'short' }, 'openssl rand -base64 32'],
+    ['a relative public URL', { ...VALID, publicUrl: '/auth' }, 'publicUrl: "/auth" is not an absolute URL'],
+    ['an ftp public URL', { ...VALID, publicUrl: 'ftp://example.com' }, 'must use http or https'],
+    [
+      'a redirect URL list given as a string',
+      { ...VALID, redirectUrls: { login: 'https://app.example.com/authenticate' } },
+      'redirectUrls.login must be an array of URLs',
+    ],
+    [
+      'a relative redirect URL',
+      { ...VALID, redirectUrls: { invite: ['https://app.example.com/invite', 'invite'] } },
+      'redirectUrls.invite: "invite" is not an absolute URL',
+    ],
+  ])('refuses %s, saying how to fix it', (_case, options, fix) => {
+    const message = problemWith(options);
+    expect(message.startsWith('MagicLinksModule options: ')).toBe(true);
+    expect(message).toContain(fix);
+  });
+});
