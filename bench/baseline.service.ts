@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { DataSource, type QueryResult } from 'typeorm';
+import { DateUtils } from 'typeorm/util/DateUtils.js';
+
+export const BASELINE_TOKEN_HASH_KEY = Symbol('BASELINE_TOKEN_HASH_KEY');
+
+const INSERT =
+  'INSERT INTO magic_links (id, token_hash, user_id, email_id, type, redirect_url, locale, code_challenge, ' +
+  'ip_address, user_agent, created_at, expires_at, consumed_at) ' +
+  'VALUES ($1, $2, $3, NULL, $4, NULL, NULL, NULL, NULL, NULL, $5, $6, NULL)';
+const CONSUME =
+  'UPDATE magic_links SET consumed_at = $1 WHERE token_hash = $2 AND consumed_at IS NULL AND expires_at > $3';
+
+/**
+ * The least a magic-link store can do per request, written straight against TypeORM's query runner: one INSERT
+ * to create (token minted and HMAC-hashed as the gateway does), one conditional UPDATE to consume.
+ */
+@Injectable()
+export class BaselineService {
+  private readonly sqlite: boolean;
+  private readonly insertSql: string;
+  private readonly consumeSql: string;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(BASELINE_TOKEN_HASH_KEY) private readonly tokenHashKey: string,
+  ) {
+    this.sqlite = dataSource.options.type === 'better-sqlite3';
+    // better-sqlite3 binds `?` in order; every `$n` above is used once and in order.
+    this.insertSql = this.sqlite ? INSERT.replace(/\$\d+/g, '?') : INSERT;
+    this.consumeSql = this.sqlite ? CONSUME.replace(/\$\d+/g, '?') : CONSUME;
+  }
+
+  async create(userId: string): Promise<string> {
+    const token = randomBytes(33).toString('base64url');
+    const now = new Date();
+    const expires = new Date(now.getTime() + 60 * 60_000);
+    await this.run(this.insertSql, [
+      `magic-link-test-${randomUUID()}`,
+      this.hash(token),
+      userId,
+      'embedded',
+      this.timestamp(now),
+      this.timestamp(expires),
+    ]);
+    return token;
+  }
+
+  /** True when this call consumed the token; false when it is unknown, used or expired. */
+  async consume(token: string): Promise<boolean> {
+    const now = this.timestamp(new Date());
+    const { affected } = await this.run(this.consumeSql, [now, this.hash(token), now]);
+    return affected === 1;
+  }
+
+  private hash(token: string): string {
+    return createHmac('sha256', this.tokenHashKey).update(token).digest('hex');
+  }
+
+  /** Dates as TypeORM writes a `Date` column: a UTC text on SQLite, a timestamptz parameter on PostgreSQL. */
+  private timestamp(date: Date): Date | string {
+    return this.sqlite ? DateUtils.mixedDateToUtcDatetimeString(date) : date;
+  }
+
+  private async run(sql: string, parameters: unknown[]): Promise<QueryResult> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await runner.query(sql, parameters, true);
+    } finally {
+      await runner.release();
+    }
+  }
+}
