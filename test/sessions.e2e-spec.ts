@@ -181,6 +181,19 @@ describe.each(DATABASES)('Sessions on %s', (database) => {
     );
   });
 
+  it('applies concurrent claim updates to one session without losing any', async () => {
+    const { userId } = await newUser();
+    const { session_token } = await startSession(userId);
+    const keys = Array.from({ length: 8 }, (_, index) => `claim${index}`);
+    await Promise.all([
+      ...keys.map((key) => stytch.sessions.authenticate({ session_token, session_custom_claims: { [key]: key } })),
+      ...keys.map(() => stytch.sessions.authenticate({ session_token, session_duration_minutes: 90 })),
+    ]);
+    const { session } = await stytch.sessions.authenticate({ session_token });
+    expect(session.custom_claims).toEqual(Object.fromEntries(keys.map((key) => [key, key])));
+    expect(Date.parse(session.expires_at!)).toBeGreaterThan(Date.now() + 80 * 60_000);
+  });
+
   it('extends a session when a magic link authenticates with it, and issues a new session token', async () => {
     const { userId } = await newUser();
     const started = await startSession(userId);

@@ -55,8 +55,11 @@ interface SessionChanges {
   tokenHash?: string;
 }
 
-/** Concurrent writers to one session retry their read-modify-write this many times. */
-const MAX_WRITE_ATTEMPTS = 3;
+/**
+ * Concurrent writers to one session retry their read-modify-write up to this many times. Each lost attempt means
+ * another writer finished, so this many writers at once always all succeed.
+ */
+const MAX_WRITE_ATTEMPTS = 10;
 
 @Injectable()
 export class SessionsService {
@@ -220,26 +223,31 @@ export class SessionsService {
     return session;
   }
 
-  /** Applies `changes` to a live session with a conditional write, re-reading it if another writer got there first. */
+  /**
+   * Applies `changes` to a live session. Only the fields that change are written, so that writers do not undo
+   * each other. Factors and claims are read, merged and written back: that write is conditional on the version
+   * it read, and re-done on a fresh read if another writer got there first. Timestamps alone need no read.
+   */
   private async write(manager: EntityManager, id: string, now: Date, changes: SessionChanges): Promise<Session> {
+    const times: Partial<Pick<Session, 'lastAccessedAt' | 'expiresAt'>> = { lastAccessedAt: now };
+    if (changes.durationMinutes !== undefined) times.expiresAt = minutesAfter(now, changes.durationMinutes);
+    const merges = changes.factor !== undefined || changes.customClaims !== undefined;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await manager.findOneBy(Session, { id, expiresAt: MoreThan(now) });
       if (!current) throw new StytchException('session_not_found');
-      const next = {
-        version: current.version + 1,
-        lastAccessedAt: now,
-        expiresAt:
-          changes.durationMinutes === undefined ? current.expiresAt : minutesAfter(now, changes.durationMinutes),
-        authenticationFactors: changes.factor
-          ? withFactor(current.authenticationFactors, changes.factor, now)
-          : current.authenticationFactors,
-        customClaims: changes.customClaims
-          ? applyCustomClaims(current.customClaims, changes.customClaims)
-          : current.customClaims,
-        tokenHash: changes.tokenHash ?? current.tokenHash,
-      };
-      const written = await manager.update(Session, { id, version: current.version, expiresAt: MoreThan(now) }, next);
+      const next: Partial<Omit<Session, 'user'>> = { ...times };
+      if (changes.tokenHash !== undefined) next.tokenHash = changes.tokenHash;
+      if (merges) {
+        next.version = current.version + 1;
+        if (changes.factor) next.authenticationFactors = withFactor(current.authenticationFactors, changes.factor, now);
+        if (changes.customClaims) next.customClaims = applyCustomClaims(current.customClaims, changes.customClaims);
+      }
+      const where = merges
+        ? { id, version: current.version, expiresAt: MoreThan(now) }
+        : { id, expiresAt: MoreThan(now) };
+      const written = await manager.update(Session, where, next);
       if (written.affected === 1) return Object.assign(current, next);
+      if (!merges) throw new StytchException('session_not_found');
     }
     throw new StytchException('server_unavailable');
   }
