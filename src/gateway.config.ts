@@ -1,3 +1,4 @@
+import type { JsonWebKey } from 'node:crypto';
 import type { MagicLinksModuleOptions, RateLimit, RedirectUrlType } from './magic-links.options.js';
 
 /** The fixed development pair used when no credentials are configured; refused when NODE_ENV=production. */
@@ -59,6 +60,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       publicToken: env.MAGIC_LINKS_PUBLIC_TOKEN,
       publicUrl: env.MAGIC_LINKS_PUBLIC_URL ?? `http://localhost:${port}`,
       redirectUrls,
+      sessionKeyEncryptionKey: env.MAGIC_LINKS_SESSION_KEY_ENCRYPTION_KEY,
+      sessionSigningKeys: signingKeys(env.MAGIC_LINKS_SESSION_SIGNING_KEYS),
+      sessionKeyRotationDays: env.MAGIC_LINKS_SESSION_KEY_ROTATION_DAYS
+        ? integer(env, 'MAGIC_LINKS_SESSION_KEY_ROTATION_DAYS', 0, 1, 3650)
+        : undefined,
     },
     developmentCredentials: projectId === undefined,
     databaseUrl: env.DATABASE_URL ?? 'sqlite:./data/magic-links.sqlite',
@@ -109,6 +115,30 @@ function rateLimit(env: NodeJS.ProcessEnv, name: string, fallback: RateLimit): R
     throw new Error(`${name}="${raw}" must be "<requests>/<seconds>", for example "100/60".`);
   }
   return { limit: Number(match[1]), ttlSeconds: Number(match[2]) };
+}
+
+/**
+ * `MAGIC_LINKS_SESSION_SIGNING_KEYS`: a JWK Set (`{"keys":[…]}`), one private JWK, or PEM private keys one after
+ * the other (`\n` escapes allowed, for env files that cannot hold newlines). The first key signs.
+ */
+function signingKeys(raw: string | undefined): (string | JsonWebKey)[] | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  const problem = 'MAGIC_LINKS_SESSION_SIGNING_KEYS must be a JWK Set, a private JWK, or PEM private keys.';
+  if (value.startsWith('{')) {
+    let parsed: { keys?: unknown };
+    try {
+      parsed = JSON.parse(value) as { keys?: unknown };
+    } catch {
+      throw new Error(`${problem} It starts with "{" but is not valid JSON.`);
+    }
+    return Array.isArray(parsed.keys) ? (parsed.keys as JsonWebKey[]) : [parsed as JsonWebKey];
+  }
+  const pems = value
+    .replace(/\\n/g, '\n')
+    .match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----/g);
+  if (!pems) throw new Error(`${problem} No "-----BEGIN PRIVATE KEY-----" block was found.`);
+  return pems;
 }
 
 /** Fastify's trustProxy: `true` (trust every hop) or a comma-separated list of trusted addresses/CIDRs. */

@@ -15,6 +15,7 @@ export {
   type RateLimit,
   type RedirectUrlType,
   type ResolvedMagicLinksOptions,
+  type SuppliedSigningKey,
 } from './magic-links.options.js';
 export { MAGIC_LINKS_ENTITIES } from './magic-links.entities.js';
 export { MAGIC_LINKS_MIGRATIONS } from './migrations/index.js';
@@ -23,6 +24,20 @@ export { UserEmail } from './users/user-email.entity.js';
 export { MagicLink, type MagicLinkType } from './magic-links/magic-link.entity.js';
 export { UsersService } from './users/users.service.js';
 export { MagicLinksService } from './magic-links/magic-links.service.js';
+export { Session, type AuthenticationFactor } from './sessions/session.entity.js';
+export { SessionSigningKey } from './sessions/session-signing-key.entity.js';
+export {
+  SessionsService,
+  type IssuedSession,
+  type SessionCredentials,
+  type SessionRequest,
+} from './sessions/sessions.service.js';
+export { SessionKeysService, type PublishedJwk } from './sessions/session-keys.service.js';
+export { SESSION_CLAIM } from './sessions/session-jwt.service.js';
+export { AuthenticateSessionDto } from './sessions/dto/authenticate-session.dto.js';
+export { RevokeSessionDto } from './sessions/dto/revoke-session.dto.js';
+export { GetSessionsDto } from './sessions/dto/get-sessions.dto.js';
+export * from './sessions/dto/session.response.js';
 export { CreateUserDto } from './users/dto/create-user.dto.js';
 export { UsersNameDto } from './users/dto/users-name.dto.js';
 export * from './users/dto/user.response.js';

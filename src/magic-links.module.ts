@@ -13,6 +13,11 @@ import {
   MAGIC_LINKS_OPTIONS,
 } from './magic-links.module-definition.js';
 import { MagicLinksModuleOptions, resolveMagicLinksOptions } from './magic-links.options.js';
+import { SessionJwtService } from './sessions/session-jwt.service.js';
+import { SessionKeysService } from './sessions/session-keys.service.js';
+import { SessionsJwksController } from './sessions/sessions-jwks.controller.js';
+import { SessionsController } from './sessions/sessions.controller.js';
+import { SessionsService } from './sessions/sessions.service.js';
 import { UsersController } from './users/users.controller.js';
 import { UsersService } from './users/users.service.js';
 
@@ -22,7 +27,7 @@ import { UsersService } from './users/users.service.js';
  */
 @Module({
   imports: [TypeOrmModule.forFeature(MAGIC_LINKS_ENTITIES)],
-  controllers: [UsersController, MagicLinksController],
+  controllers: [UsersController, MagicLinksController, SessionsController, SessionsJwksController],
   providers: [
     {
       provide: MAGIC_LINKS_OPTIONS,
@@ -35,7 +40,17 @@ import { UsersService } from './users/users.service.js';
     TokenService,
     UsersService,
     MagicLinksService,
+    SessionKeysService,
+    SessionJwtService,
+    SessionsService,
   ],
-  exports: [MAGIC_LINKS_OPTIONS, StytchExceptionFilter, UsersService, MagicLinksService],
+  exports: [
+    MAGIC_LINKS_OPTIONS,
+    StytchExceptionFilter,
+    UsersService,
+    MagicLinksService,
+    SessionsService,
+    SessionKeysService,
+  ],
 })
 export class MagicLinksModule extends ConfigurableModuleClass {}

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 
 export type MagicLinksEnvironment = 'test' | 'live';
 export type RedirectUrlType = 'login' | 'signup' | 'invite';
@@ -27,6 +27,24 @@ export interface MagicLinksModuleOptions {
   publicUrl?: string;
   /** Registered redirect URLs per type; the first of each list is that type's default. */
   redirectUrls?: Partial<Record<RedirectUrlType, string[]>>;
+  /**
+   * Key under which the generated session signing keys are encrypted in the database; at least 32 characters.
+   * Derived from the secret when omitted, so changing the secret then makes the stored keys unreadable.
+   */
+  sessionKeyEncryptionKey?: string;
+  /**
+   * Session JWT signing keys supplied by the host instead of generated and stored: RSA private keys of at least
+   * 2048 bits, as PEM or private JWK. The first signs; the others stay in the JWKS to verify what they signed.
+   */
+  sessionSigningKeys?: (string | JsonWebKey)[];
+  /** Days after which the generated signing key is replaced by a new one (default 90). Not for supplied keys. */
+  sessionKeyRotationDays?: number;
+}
+
+/** A supplied session signing key, parsed. `kid` is the JWK's own, if it had one. */
+export interface SuppliedSigningKey {
+  privateKey: KeyObject;
+  kid: string | undefined;
 }
 
 /** The options after validation, with every default filled in. */
@@ -38,7 +56,12 @@ export interface ResolvedMagicLinksOptions {
   publicToken: string;
   publicUrl: string | undefined;
   redirectUrls: Record<RedirectUrlType, string[]>;
+  sessionKeyEncryptionKey: string;
+  sessionSigningKeys: SuppliedSigningKey[] | undefined;
+  sessionKeyRotationDays: number;
 }
+
+export const DEFAULT_SESSION_KEY_ROTATION_DAYS = 90;
 
 /** Thrown at start-up when an option is wrong; the message says how to fix it. */
 export class MagicLinksOptionsError extends Error {
@@ -84,6 +107,23 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
     }
     redirectUrls[type] = urls.map((url) => absoluteUrl(`redirectUrls.${type}`, url));
   }
+  if (options.sessionKeyEncryptionKey !== undefined && options.sessionKeyEncryptionKey.length < 32) {
+    throw new MagicLinksOptionsError(
+      'sessionKeyEncryptionKey must be at least 32 characters (for example: openssl rand -base64 32), or omitted.',
+    );
+  }
+  const rotationDays = options.sessionKeyRotationDays;
+  if (rotationDays !== undefined && (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 3650)) {
+    throw new MagicLinksOptionsError('sessionKeyRotationDays must be a whole number of days from 1 to 3650.');
+  }
+  if (rotationDays !== undefined && options.sessionSigningKeys !== undefined) {
+    throw new MagicLinksOptionsError(
+      'sessionKeyRotationDays applies to generated keys only: with sessionSigningKeys, rotate by putting the new key first.',
+    );
+  }
+  if (options.sessionSigningKeys !== undefined && options.sessionSigningKeys.length === 0) {
+    throw new MagicLinksOptionsError('sessionSigningKeys must hold at least one key, or be omitted.');
+  }
   return {
     projectId,
     secret,
@@ -93,7 +133,30 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
     publicToken: options.publicToken ?? `public-token-${environment}-${uuidFrom(projectId)}`,
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     redirectUrls,
+    sessionKeyEncryptionKey:
+      options.sessionKeyEncryptionKey ??
+      createHmac('sha256', secret).update('magic-links session key encryption key').digest('base64url'),
+    sessionSigningKeys: options.sessionSigningKeys?.map((key, index) => suppliedSigningKey(index, key)),
+    sessionKeyRotationDays: rotationDays ?? DEFAULT_SESSION_KEY_ROTATION_DAYS,
   };
+}
+
+function suppliedSigningKey(index: number, value: string | JsonWebKey): SuppliedSigningKey {
+  let privateKey: KeyObject;
+  try {
+    privateKey = typeof value === 'string' ? createPrivateKey(value) : createPrivateKey({ key: value, format: 'jwk' });
+  } catch {
+    throw new MagicLinksOptionsError(
+      `sessionSigningKeys[${index}] is not a private key: pass a PEM ("-----BEGIN PRIVATE KEY-----…") or a private JWK.`,
+    );
+  }
+  if (privateKey.asymmetricKeyType !== 'rsa' || (privateKey.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+    throw new MagicLinksOptionsError(
+      `sessionSigningKeys[${index}] must be an RSA key of at least 2048 bits (session JWTs are RS256); ` +
+        'generate one with: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048',
+    );
+  }
+  return { privateKey, kid: typeof value === 'string' || typeof value.kid !== 'string' ? undefined : value.kid };
 }
 
 function absoluteUrl(name: string, value: unknown): string {

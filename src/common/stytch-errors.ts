@@ -43,6 +43,28 @@ export const STYTCH_ERRORS = {
     400,
     'A test ID was used in the live environment. Use IDs created by this project in the live environment.',
   ],
+  invalid_session_id: [400, 'session_id format is invalid: pass the session_id of a session, e.g. session-test-….'],
+  invalid_session_token: [400, 'session_token format is invalid: pass the session_token returned by authenticate.'],
+  unable_to_parse_session_jwt: [
+    400,
+    'session_jwt could not be verified: pass a session_jwt issued by this project and signed by a key in its JWKS.',
+  ],
+  no_session_arguments: [400, 'Pass a session_token or a session_jwt to identify the session.'],
+  too_many_session_arguments: [400, 'Pass either a session_token or a session_jwt, not both.'],
+  no_session_revoke_arguments: [400, 'Pass one of session_id, session_token or session_jwt to revoke a session.'],
+  too_many_session_revoke_arguments: [400, 'Pass only one of session_id, session_token or session_jwt.'],
+  custom_claims_too_large: [
+    400,
+    'session_custom_claims are too large: the session custom claims must be at most 4 KB as JSON.',
+  ],
+  stytch_claims_in_custom_claims: [
+    400,
+    'session_custom_claims must not set claims under https://stytch.com/: that namespace is reserved for Stytch.',
+  ],
+  user_id_mismatch: [
+    400,
+    'The session belongs to a different user than the magic link. Omit session_token and session_jwt to start a new session for this user.',
+  ],
   unauthorized_credentials: [401, 'Unauthorized credentials.'],
   unable_to_auth_magic_link: [
     401,
@@ -50,6 +72,11 @@ export const STYTCH_ERRORS = {
   ],
   attribute_mismatch: [401, "Unable to authenticate because attributes on request don't match stored attributes."],
   user_not_found: [404, 'User could not be found.'],
+  session_not_found: [
+    404,
+    'Session could not be found: it does not exist, has expired or was revoked. Authenticate the user again.',
+  ],
+  project_not_found: [404, 'Project could not be found: use the project_id this gateway is configured with.'],
   magic_link_not_found: [404, 'The magic link could not be authenticated, try sending another magic link to the user.'],
   route_not_found: [
     404,

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiStytchErrors } from '../common/api-stytch-errors.decorator.js';
 import { StytchApi } from '../common/stytch-api.decorator.js';
@@ -34,6 +34,7 @@ export class MagicLinksController {
 
   @Post('authenticate')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Authenticate a magic link',
     description:
@@ -51,16 +52,23 @@ export class MagicLinksController {
     'pkce_did_not_expect_code_verifier',
     'invalid_token',
     'invalid_session_duration_minutes',
+    'session_not_found',
+    'too_many_session_arguments',
+    'unable_to_parse_session_jwt',
+    'user_id_mismatch',
+    'custom_claims_too_large',
+    'stytch_claims_in_custom_claims',
   )
   async authenticate(@Body() dto: AuthenticateMagicLinkDto): Promise<Body<AuthenticateMagicLinkResponse>> {
-    const { link, user } = await this.magicLinks.authenticate(dto);
+    const { link, user, session } = await this.magicLinks.authenticate(dto);
     return {
       user_id: user.id,
       method_id: link.emailId ?? link.id,
-      session_token: '',
-      session_jwt: '',
+      session_token: session?.sessionToken ?? '',
+      session_jwt: session?.sessionJwt ?? '',
       user: presentUser(user),
       reset_sessions: false,
+      ...(session && { session: session.session }),
     };
   }
 }

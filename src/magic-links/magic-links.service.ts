@@ -6,6 +6,8 @@ import { StytchException } from '../common/stytch.exception.js';
 import { TokenService } from '../common/token.service.js';
 import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
 import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import type { MagicLinkFactorSource } from '../sessions/authentication-factors.js';
+import { SessionsService, type IssuedSession } from '../sessions/sessions.service.js';
 import { UserEmail } from '../users/user-email.entity.js';
 import { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
@@ -19,6 +21,8 @@ export const DEFAULT_EXPIRATION_MINUTES = 60;
 export interface AuthenticatedMagicLink {
   link: MagicLink;
   user: User;
+  /** The session started or extended, when the request asked for one. */
+  session: IssuedSession | undefined;
 }
 
 @Injectable()
@@ -30,6 +34,7 @@ export class MagicLinksService {
     @InjectRepository(User) private readonly usersRepository: Repository<User>,
     private readonly users: UsersService,
     private readonly tokens: TokenService,
+    private readonly sessions: SessionsService,
   ) {}
 
   /** An embeddable magic link for an existing user; the token is returned once and stored only as a hash. */
@@ -60,8 +65,9 @@ export class MagicLinksService {
   }
 
   /**
-   * Checks a token and consumes it. Every check runs before the consuming write, so a failed check never burns
-   * the link; the write itself is conditional, so under any concurrency exactly one caller wins.
+   * Checks a token and consumes it, starting or extending a session in the same transaction when asked. Every
+   * check, the session's included, runs before the consuming write, so a failed check never burns the link; the
+   * write itself is conditional, so under any concurrency exactly one caller wins.
    */
   async authenticate(dto: AuthenticateMagicLinkDto): Promise<AuthenticatedMagicLink> {
     const link = await this.links.findOne({
@@ -78,8 +84,10 @@ export class MagicLinksService {
     if (dto.options?.user_agent_match_required && !sameAttribute(link.userAgent, dto.attributes?.user_agent)) {
       throw new StytchException('attribute_mismatch');
     }
-
     const { user } = link;
+    const sessionPlan = await this.sessions.plan(dto, user.id);
+
+    let session: IssuedSession | undefined;
     await this.dataSource.transaction(async (manager) => {
       const consumed = await manager.update(
         MagicLink,
@@ -96,10 +104,17 @@ export class MagicLinksService {
         await manager.update(UserEmail, { id: email.id }, { verified: true });
         email.verified = true;
       }
+      if (sessionPlan)
+        session = await this.sessions.issue(manager, sessionPlan, user, factorOf(link, email), dto.attributes);
     });
     link.consumedAt = now;
-    return { link, user };
+    return { link, user, session };
   }
+}
+
+function factorOf(link: MagicLink, email: UserEmail | undefined): MagicLinkFactorSource {
+  if (link.emailId === null) return { deliveryMethod: 'embedded', embeddedId: link.id };
+  return { deliveryMethod: 'email', emailId: link.emailId, emailAddress: email?.email ?? '' };
 }
 
 function sameAttribute(stored: string | null, presented: string | undefined): boolean {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { StytchResponseDto } from '../../common/stytch-response.dto.js';
+import { SessionResponse } from '../../sessions/dto/session.response.js';
 import { UserResponse } from '../../users/dto/user.response.js';
 
 /** The seed's `api_magic_v1_CreateResponse`. */
@@ -40,9 +41,8 @@ export class AuthenticateMagicLinkResponse extends StytchResponseDto {
   reset_sessions!: boolean;
 
   @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'The session, when one was created.',
+    type: SessionResponse,
+    description: 'The session, when session_duration_minutes started one or a session_token/session_jwt was extended.',
   })
-  session?: Record<string, unknown>;
+  session?: SessionResponse;
 }

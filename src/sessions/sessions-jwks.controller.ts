@@ -1,0 +1,36 @@
+import { Controller, Get, Param, UseFilters, UseInterceptors, UsePipes } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiStytchErrors } from '../common/api-stytch-errors.decorator.js';
+import { StytchExceptionFilter } from '../common/stytch-exception.filter.js';
+import { StytchResponseInterceptor } from '../common/stytch-response.interceptor.js';
+import { StytchValidationPipe } from '../common/stytch-validation.pipe.js';
+import { JwksResponse } from './dto/session.response.js';
+import { SessionKeysService } from './session-keys.service.js';
+
+/**
+ * The JWKS, in a controller of its own because it is public: the official client fetches it without
+ * credentials to verify session JWTs locally. So this is `@StytchApi()` without its Basic-auth guard.
+ */
+@ApiTags('Sessions')
+@ApiStytchErrors('too_many_requests', 'internal_server_error')
+@UsePipes(StytchValidationPipe)
+@UseInterceptors(StytchResponseInterceptor)
+@UseFilters(StytchExceptionFilter)
+@Controller('v1/sessions/jwks')
+export class SessionsJwksController {
+  constructor(private readonly keys: SessionKeysService) {}
+
+  @Get(':project_id')
+  @ApiOperation({
+    summary: 'Get the JWKS',
+    description:
+      'The public keys that verify session JWTs, without authentication. The signing key comes first; a rotated ' +
+      'key stays listed for an hour so the JWTs it signed verify until they expire.',
+  })
+  @ApiParam({ name: 'project_id', example: 'project-test-11111111-1111-4111-8111-111111111111' })
+  @ApiOkResponse({ type: JwksResponse })
+  @ApiStytchErrors('project_not_found')
+  async jwks(@Param('project_id') projectId: string): Promise<Omit<JwksResponse, 'request_id' | 'status_code'>> {
+    return { keys: await this.keys.jwks(projectId) };
+  }
+}

@@ -1,0 +1,278 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
+import type { AttributesDto } from '../common/attributes.dto.js';
+import { newId, parseId } from '../common/ids.js';
+import { StytchException } from '../common/stytch.exception.js';
+import { TokenService } from '../common/token.service.js';
+import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
+import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { withFactor, type MagicLinkFactorSource } from './authentication-factors.js';
+import { applyCustomClaims } from './custom-claims.js';
+import type { AuthenticateSessionDto } from './dto/authenticate-session.dto.js';
+import type { RevokeSessionDto } from './dto/revoke-session.dto.js';
+import type { SessionResponse } from './dto/session.response.js';
+import { SessionJwtService } from './session-jwt.service.js';
+import { SessionKeysService, type SigningKey } from './session-keys.service.js';
+import { presentSession } from './session.presenter.js';
+import { Session } from './session.entity.js';
+
+/** A session named by its token or its JWT. An empty string counts as absent: it is what a session-less authenticate returns. */
+export interface SessionCredentials {
+  session_token?: string;
+  session_jwt?: string;
+}
+
+/** The session fields of an authenticate request. */
+export interface SessionRequest extends SessionCredentials {
+  session_duration_minutes?: number;
+  session_custom_claims?: Record<string, unknown>;
+}
+
+/** A session as authenticate answers with it. `sessionToken` is empty when it cannot be known (see below). */
+export interface IssuedSession {
+  session: SessionResponse;
+  sessionToken: string;
+  sessionJwt: string;
+}
+
+/** What an authentication will do to sessions, checked in full before anything is written. */
+export interface SessionPlan {
+  /** The session to extend; undefined to start one. */
+  existing: Session | undefined;
+  durationMinutes: number | undefined;
+  customClaims: Record<string, unknown> | undefined;
+  signingKey: SigningKey;
+}
+
+interface SessionChanges {
+  factor?: MagicLinkFactorSource;
+  durationMinutes?: number;
+  customClaims?: Record<string, unknown>;
+  /** A new token hash: re-authentication issues a new session token and the previous one stops working. */
+  tokenHash?: string;
+}
+
+/**
+ * Concurrent writers to one session retry their read-modify-write up to this many times. Each lost attempt means
+ * another writer finished, so this many writers at once always all succeed.
+ */
+const MAX_WRITE_ATTEMPTS = 10;
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    @InjectRepository(User) private readonly usersRepository: Repository<User>,
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+    private readonly jwts: SessionJwtService,
+    private readonly keys: SessionKeysService,
+  ) {}
+
+  /**
+   * Checks, without writing, what authenticating `userId` does to sessions: undefined when it starts none.
+   * Every failure (both credentials, an unknown or foreign session, bad custom claims) surfaces here, so the
+   * caller can run it before it consumes anything.
+   */
+  async plan(request: SessionRequest, userId: string): Promise<SessionPlan | undefined> {
+    const credentials = onlyOne(request);
+    if (!credentials && request.session_duration_minutes === undefined) return undefined;
+    const existing = credentials ? await this.findActiveSession(credentials) : undefined;
+    if (existing && existing.userId !== userId) throw new StytchException('user_id_mismatch');
+    applyCustomClaims(existing?.customClaims ?? null, request.session_custom_claims);
+    return {
+      existing,
+      durationMinutes: request.session_duration_minutes,
+      customClaims: request.session_custom_claims,
+      signingKey: await this.keys.signingKey(),
+    };
+  }
+
+  /**
+   * Starts or extends the planned session with `manager`, the transaction that consumes what authenticated, so
+   * that both happen or neither does. Extending issues a new session token (re-authentication must not keep
+   * a token that may have leaked); the session_id stays.
+   */
+  async issue(
+    manager: EntityManager,
+    plan: SessionPlan,
+    user: User,
+    factor: MagicLinkFactorSource,
+    attributes: AttributesDto | undefined,
+  ): Promise<IssuedSession> {
+    const now = new Date();
+    const { token, hash } = this.tokens.mint();
+    const session = plan.existing
+      ? await this.write(manager, plan.existing.id, now, {
+          factor,
+          durationMinutes: plan.durationMinutes,
+          customClaims: plan.customClaims,
+          tokenHash: hash,
+        })
+      : await this.start(manager, user, now, hash, plan, factor, attributes);
+    const presented = presentSession(session, user);
+    return { session: presented, sessionToken: token, sessionJwt: await this.jwts.sign(plan.signingKey, presented) };
+  }
+
+  /**
+   * `POST /v1/sessions/authenticate`: the session stays valid, is touched, optionally extended and given claims,
+   * and gets a fresh JWT. Its token is returned only when it was presented: only its hash is stored.
+   */
+  async authenticate(dto: AuthenticateSessionDto): Promise<IssuedSession & { user: User }> {
+    const credentials = onlyOne(dto);
+    if (!credentials) throw new StytchException('no_session_arguments');
+    const existing = await this.findActiveSession(credentials);
+    const signingKey = await this.keys.signingKey();
+    const session = await this.write(this.dataSource.manager, existing.id, new Date(), {
+      durationMinutes: dto.session_duration_minutes,
+      customClaims: dto.session_custom_claims,
+    });
+    const user = await this.usersRepository.findOneOrFail({
+      where: { id: session.userId },
+      relations: { emails: true },
+    });
+    const presented = presentSession(session, user);
+    return {
+      session: presented,
+      sessionToken: credentials.session_token ?? '',
+      sessionJwt: await this.jwts.sign(signingKey, presented),
+      user,
+    };
+  }
+
+  /** `POST /v1/sessions/revoke`: by exactly one of session_id, session_token and session_jwt. */
+  async revoke(dto: RevokeSessionDto): Promise<void> {
+    const given = [dto.session_id, dto.session_token, dto.session_jwt].filter(Boolean);
+    if (given.length === 0) throw new StytchException('no_session_revoke_arguments');
+    if (given.length > 1) throw new StytchException('too_many_session_revoke_arguments');
+    let where: { id: string } | { tokenHash: string };
+    if (dto.session_id) where = { id: this.checkSessionId(dto.session_id) };
+    else if (dto.session_token) where = { tokenHash: this.tokens.hash(dto.session_token) };
+    else where = { id: (await this.jwts.verify(dto.session_jwt!)).sessionId };
+    const deleted = await this.sessions.delete({ ...where, expiresAt: MoreThan(new Date()) });
+    if (deleted.affected !== 1) throw new StytchException('session_not_found');
+  }
+
+  /** `GET /v1/sessions`: the user's live sessions, oldest first. */
+  async list(userIdOrExternalId: string): Promise<SessionResponse[]> {
+    const user = await this.users.get(userIdOrExternalId);
+    const sessions = await this.sessions.find({
+      where: { userId: user.id, expiresAt: MoreThan(new Date()) },
+      order: { startedAt: 'ASC' },
+    });
+    return sessions.map((session) => presentSession(session, user));
+  }
+
+  /** The live session a session_token or session_jwt names; `session_not_found` when there is none. */
+  async findActiveSession(credentials: SessionCredentials): Promise<Session> {
+    const given = onlyOne(credentials);
+    if (!given) throw new StytchException('no_session_arguments');
+    const now = new Date();
+    let session: Session | null;
+    if (given.session_token !== undefined) {
+      session = await this.sessions.findOneBy({
+        tokenHash: this.tokens.hash(given.session_token),
+        expiresAt: MoreThan(now),
+      });
+    } else {
+      const { sessionId, userId } = await this.jwts.verify(given.session_jwt!);
+      session = await this.sessions.findOneBy({ id: sessionId, userId, expiresAt: MoreThan(now) });
+    }
+    if (!session) throw new StytchException('session_not_found');
+    return session;
+  }
+
+  /**
+   * The user_id of the live session a session_token or session_jwt names (for example to add an email to that
+   * user); `session_not_found` when there is none.
+   */
+  async resolveUserId(credentials: SessionCredentials): Promise<string> {
+    return (await this.findActiveSession(credentials)).userId;
+  }
+
+  private async start(
+    manager: EntityManager,
+    user: User,
+    now: Date,
+    tokenHash: string,
+    plan: SessionPlan,
+    factor: MagicLinkFactorSource,
+    attributes: AttributesDto | undefined,
+  ): Promise<Omit<Session, 'user'>> {
+    // Expired sessions are dropped as their user starts a new one, so the table does not grow without bound.
+    await manager.delete(Session, { userId: user.id, expiresAt: LessThanOrEqual(now) });
+    const session: Omit<Session, 'user'> = {
+      id: newId('session', this.options.environment),
+      userId: user.id,
+      tokenHash,
+      version: 1,
+      startedAt: now,
+      lastAccessedAt: now,
+      expiresAt: minutesAfter(now, plan.durationMinutes!),
+      ipAddress: attributes?.ip_address ?? null,
+      userAgent: attributes?.user_agent ?? null,
+      authenticationFactors: withFactor([], factor, now),
+      customClaims: applyCustomClaims(null, plan.customClaims),
+    };
+    await manager.insert(Session, session);
+    return session;
+  }
+
+  /**
+   * Applies `changes` to a live session. Only the fields that change are written, so that writers do not undo
+   * each other. Factors and claims are read, merged and written back: that write is conditional on the version
+   * it read, and re-done on a fresh read if another writer got there first. Timestamps alone need no read.
+   */
+  private async write(manager: EntityManager, id: string, now: Date, changes: SessionChanges): Promise<Session> {
+    const times: Partial<Pick<Session, 'lastAccessedAt' | 'expiresAt'>> = { lastAccessedAt: now };
+    if (changes.durationMinutes !== undefined) times.expiresAt = minutesAfter(now, changes.durationMinutes);
+    const merges = changes.factor !== undefined || changes.customClaims !== undefined;
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const current = await manager.findOneBy(Session, { id, expiresAt: MoreThan(now) });
+      if (!current) throw new StytchException('session_not_found');
+      const next: Partial<Omit<Session, 'user'>> = { ...times };
+      if (changes.tokenHash !== undefined) next.tokenHash = changes.tokenHash;
+      if (merges) {
+        next.version = current.version + 1;
+        if (changes.factor) next.authenticationFactors = withFactor(current.authenticationFactors, changes.factor, now);
+        if (changes.customClaims) next.customClaims = applyCustomClaims(current.customClaims, changes.customClaims);
+      }
+      const where = merges
+        ? { id, version: current.version, expiresAt: MoreThan(now) }
+        : { id, expiresAt: MoreThan(now) };
+      const written = await manager.update(Session, where, next);
+      if (written.affected === 1) return Object.assign(current, next);
+      if (!merges) throw new StytchException('session_not_found');
+    }
+    throw new StytchException('server_unavailable');
+  }
+
+  private checkSessionId(value: string): string {
+    const id = parseId(value);
+    if (id?.kind !== 'session') throw new StytchException('invalid_session_id');
+    if (id.environment !== this.options.environment) {
+      throw new StytchException(
+        id.environment === 'live' ? 'live_id_used_in_test_environment' : 'test_id_used_in_live_environment',
+      );
+    }
+    return value;
+  }
+}
+
+/** The one credential given (empty strings count as absent); `too_many_session_arguments` for both. */
+function onlyOne(credentials: SessionCredentials): SessionCredentials | undefined {
+  const token = credentials.session_token || undefined;
+  const jwt = credentials.session_jwt || undefined;
+  if (token !== undefined && jwt !== undefined) throw new StytchException('too_many_session_arguments');
+  if (token !== undefined) return { session_token: token };
+  return jwt === undefined ? undefined : { session_jwt: jwt };
+}
+
+function minutesAfter(date: Date, minutes: number): Date {
+  return new Date(date.getTime() + minutes * 60_000);
+}
