@@ -124,7 +124,9 @@ function templatesFrom(dir: string | undefined): Record<string, EmailTemplate> |
     const read = (part: string) => {
       const file = join(dir, entry.name, `${part}.hbs`);
       if (!existsSync(file)) {
-        throw new Error(`MAGIC_LINKS_TEMPLATES_DIR: template "${entry.name}" lacks ${part}.hbs (it needs subject.hbs, html.hbs and text.hbs).`);
+        throw new Error(
+          `MAGIC_LINKS_TEMPLATES_DIR: template "${entry.name}" lacks ${part}.hbs (it needs subject.hbs, html.hbs and text.hbs).`,
+        );
       }
       return readFileSync(file, 'utf8');
     };

@@ -98,8 +98,15 @@ function withEmailQueue(module: DynamicModule, queue: MagicLinksModuleExtras['em
     return {
       ...module,
       imports: [...(module.imports ?? []), BullModule.registerQueue({ name: EMAIL_QUEUE_NAME })],
-      providers: [...(module.providers ?? []), { provide: EmailQueue, useClass: BullEmailQueue }, EmailDeliveryProcessor],
+      providers: [
+        ...(module.providers ?? []),
+        { provide: EmailQueue, useClass: BullEmailQueue },
+        EmailDeliveryProcessor,
+      ],
     };
   }
-  return { ...module, providers: [...(module.providers ?? []), { provide: EmailQueue, useClass: InProcessEmailQueue }] };
+  return {
+    ...module,
+    providers: [...(module.providers ?? []), { provide: EmailQueue, useClass: InProcessEmailQueue }],
+  };
 }

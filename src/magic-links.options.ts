@@ -224,7 +224,9 @@ function resolveEmailOptions(email: MagicLinksEmailOptions, defaultLoginUrl: str
   const templates: Record<string, EmailTemplate> = {};
   for (const [id, template] of Object.entries(email.templates ?? {})) {
     if (!TEMPLATE_ID_PATTERN.test(id)) {
-      throw new MagicLinksOptionsError(`email.templates: "${id}" is not a valid id; use letters, digits, ".", "_", "-".`);
+      throw new MagicLinksOptionsError(
+        `email.templates: "${id}" is not a valid id; use letters, digits, ".", "_", "-".`,
+      );
     }
     for (const part of ['subject', 'html', 'text'] as const) {
       if (typeof template?.[part] !== 'string' || template[part].trim() === '') {

@@ -29,15 +29,11 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     const base = `${this.prefix}${throttlerName}:${key}`;
     let result: [number, number, number];
     try {
-      result = (await this.redis.eval(
-        INCREMENT,
-        2,
-        `${base}:hits`,
-        `${base}:blocked`,
-        ttl,
-        limit,
-        blockDuration,
-      )) as [number, number, number];
+      result = (await this.redis.eval(INCREMENT, 2, `${base}:hits`, `${base}:blocked`, ttl, limit, blockDuration)) as [
+        number,
+        number,
+        number,
+      ];
     } catch (error) {
       // Without its counters the gateway cannot tell whether a caller is over its limit: refuse, as unavailable
       // (503, retryable), rather than let everyone through or answer 500.

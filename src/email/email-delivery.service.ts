@@ -83,10 +83,7 @@ export class EmailDeliveryService {
       leaseUntil: new Date(now.getTime() + this.options.email.leaseMs),
       attempts: () => 'attempts + 1',
     };
-    let result = await this.deliveries.update(
-      { id, status: 'queued', nextAttemptAt: LessThanOrEqual(now) },
-      claim,
-    );
+    let result = await this.deliveries.update({ id, status: 'queued', nextAttemptAt: LessThanOrEqual(now) }, claim);
     if (result.affected !== 1) {
       result = await this.deliveries.update({ id, status: 'sending', leaseUntil: LessThanOrEqual(now) }, claim);
     }

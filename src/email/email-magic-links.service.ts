@@ -84,6 +84,7 @@ export class EmailMagicLinksService {
    * session_token / session_jwt, the email is first added, unverified, to that user.
    */
   async send(dto: SendEmailMagicLinkDto): Promise<SentMagicLink> {
+    this.checkLoginOrSignup(dto);
     const owner = await this.ownerOf(dto);
     const existing = await this.findEmail(dto.email);
     if (owner && existing && existing.userId !== owner.id) throw new StytchException('duplicate_email');
@@ -99,6 +100,7 @@ export class EmailMagicLinksService {
 
   /** A login link for an active user, a sign-up link for a pending or new one (created here). */
   async loginOrCreate(dto: LoginOrCreateEmailDto, raced = false): Promise<SentMagicLink> {
+    this.checkLoginOrSignup(dto);
     const existing = await this.findEmail(dto.email);
     if (existing) {
       const plan = this.planLoginOrSignup(dto, existing.user.status === 'pending' ? 'signup' : 'login');
@@ -166,7 +168,10 @@ export class EmailMagicLinksService {
     });
     if (!user) throw new StytchException('user_not_found');
     if (bySession !== undefined && user.id !== bySession) {
-      throw new StytchException('user_id_mismatch', 'user_id names a different user than the session: pass one of them.');
+      throw new StytchException(
+        'user_id_mismatch',
+        'user_id names a different user than the session: pass one of them.',
+      );
     }
     return user;
   }
@@ -178,15 +183,22 @@ export class EmailMagicLinksService {
     }) as Promise<(UserEmail & { user: User }) | null>;
   }
 
-  private planLoginOrSignup(dto: LoginOrSignup, kind: 'login' | 'signup'): PlannedMail {
-    // A URL given for the kind not used is still checked: a typo fails now, not on the user's next request.
-    if (kind === 'signup' && dto.login_magic_link_url !== undefined) {
+  /**
+   * Checks what the request says for both kinds before any lookup, so a typo in the URL or template of the kind
+   * not used now fails at once, not on the user's next request.
+   */
+  private checkLoginOrSignup(dto: LoginOrSignup): void {
+    if (dto.login_magic_link_url !== undefined) {
       chooseRedirectUrl(this.options.redirectUrls, 'login', dto.login_magic_link_url);
     }
-    if (kind === 'login' && dto.signup_magic_link_url !== undefined) {
+    if (dto.signup_magic_link_url !== undefined) {
       chooseRedirectUrl(this.options.redirectUrls, 'signup', dto.signup_magic_link_url);
     }
-    this.templates.check(kind === 'login' ? dto.signup_template_id : dto.login_template_id);
+    this.templates.check(dto.login_template_id);
+    this.templates.check(dto.signup_template_id);
+  }
+
+  private planLoginOrSignup(dto: LoginOrSignup, kind: 'login' | 'signup'): PlannedMail {
     return this.plan(kind, {
       requestedUrl: kind === 'login' ? dto.login_magic_link_url : dto.signup_magic_link_url,
       expirationMinutes: kind === 'login' ? dto.login_expiration_minutes : dto.signup_expiration_minutes,

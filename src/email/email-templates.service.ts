@@ -81,9 +81,7 @@ export class EmailTemplatesService {
   }
 
   render(templateId: string | null, values: Omit<MailValues, 'expiration' | 'appName'>): RenderedMail {
-    const compiled = templateId
-      ? this.custom.get(templateId)
-      : this.defaults.get(`${values.kind}:${values.locale}`);
+    const compiled = templateId ? this.custom.get(templateId) : this.defaults.get(`${values.kind}:${values.locale}`);
     if (!compiled) throw new Error(`email template "${templateId}" is no longer registered`);
     return renderWith(compiled, {
       ...values,

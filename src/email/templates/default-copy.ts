@@ -107,7 +107,8 @@ const SPECIFIC: Record<EmailLocale, Record<EmailKind, Pick<MailCopy, 'subject' |
   'pt-br': {
     login: {
       subject: 'Seu link para entrar no {{appName}}',
-      intro: 'Alguém, provavelmente você, pediu para entrar no {{appName}} como {{email}}. Use o botão abaixo para entrar.',
+      intro:
+        'Alguém, provavelmente você, pediu para entrar no {{appName}} como {{email}}. Use o botão abaixo para entrar.',
       button: 'Entrar no {{appName}}',
     },
     signup: {
@@ -117,7 +118,8 @@ const SPECIFIC: Record<EmailLocale, Record<EmailKind, Pick<MailCopy, 'subject' |
     },
     invite: {
       subject: 'Você foi convidado para o {{appName}}',
-      intro: 'Você foi convidado para participar do {{appName}} como {{email}}. Aceite o convite para configurar sua conta.',
+      intro:
+        'Você foi convidado para participar do {{appName}} como {{email}}. Aceite o convite para configurar sua conta.',
       button: 'Aceitar o convite',
     },
   },
