@@ -4,6 +4,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { startPostgres } from '../test/support/postgres-server.js';
+import { benchEmail } from './email.js';
 import { load, summarize, type LoadOptions, type LoadResult, type LoadSample } from './load.js';
 import { formatTable, type Row } from './report.js';
 import { createPostgresDatabase, freePort, startServer, type ChildServer } from './servers.js';
@@ -21,6 +22,8 @@ const HEADERS = { authorization: `Basic ${Buffer.from(`${PROJECT_ID}:${SECRET}`)
 const UNTIMED_PHASE_SECONDS = 180;
 
 interface BenchConfig {
+  /** `foundation` (create and authenticate on each database) and/or `email` (send and delivery, PostgreSQL). */
+  scenarios: string[];
   databases: DatabaseKind[];
   seconds: number;
   rounds: number;
@@ -49,7 +52,14 @@ function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
       `BENCH_DURATION=${seconds} split into BENCH_ROUNDS=${rounds} gives slices under 1 s: use fewer rounds.`,
     );
   }
+  const scenarios = (env.BENCH_SCENARIOS ?? 'foundation,email').split(',').map((item) => item.trim());
+  for (const scenario of scenarios) {
+    if (scenario !== 'foundation' && scenario !== 'email') {
+      throw new Error(`BENCH_SCENARIOS="${env.BENCH_SCENARIOS}" must list foundation and/or email, comma-separated.`);
+    }
+  }
   return {
+    scenarios,
     databases: databases as DatabaseKind[],
     seconds,
     rounds,
@@ -112,7 +122,8 @@ async function main(config: BenchConfig): Promise<void> {
   if (config.cpuProfileDir) mkdirSync(config.cpuProfileDir, { recursive: true });
 
   let postgresAdminUrl = config.postgresUrl;
-  if (config.databases.includes('postgres') && !postgresAdminUrl) {
+  const needsPostgres = config.scenarios.includes('email') || config.databases.includes('postgres');
+  if (needsPostgres && !postgresAdminUrl) {
     progress('starting a throwaway PostgreSQL cluster');
     const server = await startPostgres(await freePort());
     cleanups.push(() => server.stop());
@@ -120,7 +131,8 @@ async function main(config: BenchConfig): Promise<void> {
   }
 
   const rows: Row[] = [];
-  for (const kind of config.databases) {
+  const notes: string[] = [];
+  for (const kind of config.scenarios.includes('foundation') ? config.databases : []) {
     let databaseUrl: string;
     if (kind === 'sqlite') {
       databaseUrl = `sqlite:${join(workDir, 'bench.sqlite')}`;
@@ -132,8 +144,38 @@ async function main(config: BenchConfig): Promise<void> {
     rows.push(...(await benchDatabase(config, kind, databaseUrl, workDir)));
   }
 
+  if (config.scenarios.includes('email')) {
+    const database = await createPostgresDatabase(postgresAdminUrl!);
+    cleanups.push(() => database.drop());
+    const email = await benchEmail({
+      databaseUrl: database.url,
+      workDir,
+      seconds: config.seconds,
+      connections: config.connections,
+      users: config.users,
+      logLevel: config.logLevel,
+      env: {
+        MAGIC_LINKS_PROJECT_ID: PROJECT_ID,
+        MAGIC_LINKS_SECRET: SECRET,
+        MAGIC_LINKS_TOKEN_HASH_KEY: TOKEN_HASH_KEY,
+        RATE_LIMIT_PER_IP: config.rateLimit,
+        RATE_LIMIT_PER_PROJECT: config.rateLimit,
+        LOG_LEVEL: config.logLevel,
+      },
+      headers: HEADERS,
+      cleanups,
+      progress,
+    });
+    rows.push(email.row);
+    notes.push(
+      `email delivery: ${email.mails} mails into the SMTP sink at ${email.mailsPerSecond.toFixed(0)} mails/s ` +
+        '(from the start of the send load to the last mail; Bull on Redis, MAIL_CONCURRENCY 5, one gateway)',
+    );
+  }
+
   console.log(await describeMachine(config, postgresAdminUrl));
   console.log(formatTable(rows));
+  for (const note of notes) console.log(note);
 }
 
 async function benchDatabase(config: BenchConfig, kind: DatabaseKind, databaseUrl: string, workDir: string) {

@@ -1,3 +1,4 @@
+import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -8,6 +9,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { stdSerializers } from 'pino';
 import { RedisThrottlerStorage } from './common/redis-throttler.storage.js';
 import { StytchThrottlerGuard } from './common/stytch-throttler.guard.js';
+import { emailThrottlers } from './email/email-rate-limits.js';
 import { databaseOptions } from './database.options.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { HealthController } from './health.controller.js';
@@ -48,11 +50,16 @@ export class AppModule {
               ttl: config.rateLimits.perProject.ttlSeconds * 1000,
               getTracker: () => projectId,
             },
+            ...emailThrottlers(config.rateLimits.email),
           ],
-          storage: config.redisUrl ? new RedisThrottlerStorage(new Redis(config.redisUrl)) : undefined,
+          // Fail fast when Redis is down: the request answers 503 at once rather than waiting for a reconnect.
+          storage: config.redisUrl
+            ? new RedisThrottlerStorage(new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }))
+            : undefined,
         }),
+        ...(config.redisUrl ? [BullModule.forRoot({ url: config.redisUrl, prefix: 'magic-links' })] : []),
         TerminusModule,
-        MagicLinksModule.forRoot(config.magicLinks),
+        MagicLinksModule.forRoot({ ...config.magicLinks, emailQueue: config.redisUrl ? 'bull' : 'in-process' }),
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: StytchThrottlerGuard }],

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEVELOPMENT_PROJECT_ID, DEVELOPMENT_SECRET, loadGatewayConfig } from './gateway.config.js';
 
 const CREDENTIALS = {
@@ -22,6 +25,17 @@ describe('loadGatewayConfig', () => {
           signup: ['http://localhost:3000/authenticate'],
           invite: ['http://localhost:3000/authenticate'],
         },
+        email: {
+          smtpUrl: undefined,
+          from: undefined,
+          outboxDir: undefined,
+          appName: undefined,
+          templates: undefined,
+          retry: { attempts: 10, baseDelayMs: 2000, maxDelayMs: 300_000 },
+          sendTimeoutMs: 60_000,
+          sweepIntervalMs: 30_000,
+          concurrency: 5,
+        },
       },
       developmentCredentials: true,
       databaseUrl: 'sqlite:./data/magic-links.sqlite',
@@ -30,9 +44,42 @@ describe('loadGatewayConfig', () => {
       smtpUrl: undefined,
       mailFrom: 'no-reply@localhost',
       trustProxy: false,
-      rateLimits: { perIp: { limit: 1200, ttlSeconds: 60 }, perProject: { limit: 6000, ttlSeconds: 60 } },
+      rateLimits: {
+        perIp: { limit: 1200, ttlSeconds: 60 },
+        perProject: { limit: 6000, ttlSeconds: 60 },
+        email: {
+          perEmail: { limit: 1, ttlSeconds: 1 },
+          perEmailLong: { limit: 30, ttlSeconds: 3600 },
+          perIp: { limit: 100, ttlSeconds: 60 },
+        },
+      },
       logLevel: 'info',
     });
+  });
+
+  it('reads the mail settings and a templates folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'templates-'));
+    mkdirSync(join(dir, 'welcome'));
+    for (const part of ['subject', 'html', 'text'])
+      writeFileSync(join(dir, 'welcome', `${part}.hbs`), `${part} {{link}}`);
+    const config = loadGatewayConfig({
+      SMTP_URL: 'smtp://mailer:pw@smtp.internal:587',
+      MAIL_FROM: 'Acme <no-reply@acme.example>',
+      MAGIC_LINKS_TEMPLATES_DIR: dir,
+      MAIL_RETRY_ATTEMPTS: '4',
+      MAIL_SEND_TIMEOUT_MS: '5000',
+      RATE_LIMIT_PER_EMAIL: '2/1',
+    });
+    expect(config.magicLinks.email).toMatchObject({
+      smtpUrl: 'smtp://mailer:pw@smtp.internal:587',
+      from: 'Acme <no-reply@acme.example>',
+      templates: { welcome: { subject: 'subject {{link}}', html: 'html {{link}}', text: 'text {{link}}' } },
+      retry: { attempts: 4 },
+      sendTimeoutMs: 5000,
+    });
+    expect(config.rateLimits.email.perEmail).toEqual({ limit: 2, ttlSeconds: 1 });
+    rmSync(join(dir, 'welcome', 'text.hbs'));
+    expect(() => loadGatewayConfig({ MAGIC_LINKS_TEMPLATES_DIR: dir })).toThrow('template "welcome" lacks text.hbs');
   });
 
   it('reads every variable of the contract', () => {
@@ -125,7 +172,16 @@ describe('loadGatewayConfig', () => {
     });
 
     it('starts with credentials of its own', () => {
-      expect(loadGatewayConfig({ NODE_ENV: 'production', ...CREDENTIALS }).developmentCredentials).toBe(false);
+      expect(
+        loadGatewayConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://smtp.internal:587', ...CREDENTIALS })
+          .developmentCredentials,
+      ).toBe(false);
+    });
+
+    it('refuses to start without SMTP_URL, saying how to set it', () => {
+      expect(() => loadGatewayConfig({ NODE_ENV: 'production', ...CREDENTIALS })).toThrow(
+        /NODE_ENV=production needs SMTP_URL .* set SMTP_URL=smtp:\/\//,
+      );
     });
   });
 

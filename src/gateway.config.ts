@@ -1,5 +1,8 @@
 import type { JsonWebKey } from 'node:crypto';
-import type { MagicLinksModuleOptions, RateLimit, RedirectUrlType } from './magic-links.options.js';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EmailRateLimits } from './email/email-rate-limits.js';
+import type { EmailTemplate, MagicLinksModuleOptions, RateLimit, RedirectUrlType } from './magic-links.options.js';
 
 /** The fixed development pair used when no credentials are configured; refused when NODE_ENV=production. */
 export const DEVELOPMENT_PROJECT_ID = 'project-test-00000000-0000-4000-8000-000000000000';
@@ -20,7 +23,7 @@ export interface GatewayConfig {
   smtpUrl: string | undefined;
   mailFrom: string;
   trustProxy: boolean | string;
-  rateLimits: { perIp: RateLimit; perProject: RateLimit };
+  rateLimits: { perIp: RateLimit; perProject: RateLimit; email: EmailRateLimits };
   logLevel: string;
 }
 
@@ -44,6 +47,13 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       'NODE_ENV=production refuses the development secret: set MAGIC_LINKS_SECRET to a secret of your own.',
     );
   }
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (production && !smtpUrl) {
+    throw new Error(
+      'NODE_ENV=production needs SMTP_URL to deliver magic links (without it mail only goes to a local outbox folder): ' +
+        'set SMTP_URL=smtp://user:password@smtp.example.com:587 (or smtps://…:465) and MAIL_FROM="Your app <no-reply@example.com>".',
+    );
+  }
   const defaultRedirect = 'http://localhost:3000/authenticate';
   const redirectUrls = {} as Record<RedirectUrlType, string[]>;
   for (const type of ['login', 'signup', 'invite'] as const) {
@@ -65,20 +75,64 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       sessionKeyRotationDays: env.MAGIC_LINKS_SESSION_KEY_ROTATION_DAYS
         ? integer(env, 'MAGIC_LINKS_SESSION_KEY_ROTATION_DAYS', 0, 1, 3650)
         : undefined,
+      email: {
+        smtpUrl,
+        from: env.MAIL_FROM || undefined,
+        outboxDir: env.MAIL_OUTBOX_DIR || undefined,
+        appName: env.MAGIC_LINKS_APP_NAME || undefined,
+        templates: templatesFrom(env.MAGIC_LINKS_TEMPLATES_DIR),
+        retry: {
+          attempts: integer(env, 'MAIL_RETRY_ATTEMPTS', 10, 1, 100),
+          baseDelayMs: integer(env, 'MAIL_RETRY_BASE_DELAY_MS', 2000, 1, 86_400_000),
+          maxDelayMs: integer(env, 'MAIL_RETRY_MAX_DELAY_MS', 300_000, 1, 86_400_000),
+        },
+        sendTimeoutMs: integer(env, 'MAIL_SEND_TIMEOUT_MS', 60_000, 100, 3_600_000),
+        sweepIntervalMs: integer(env, 'MAIL_SWEEP_INTERVAL_MS', 30_000, 100, 3_600_000),
+        concurrency: integer(env, 'MAIL_CONCURRENCY', 5, 1, 100),
+      },
     },
     developmentCredentials: projectId === undefined,
     databaseUrl: env.DATABASE_URL ?? 'sqlite:./data/magic-links.sqlite',
     runMigrations: env.DATABASE_RUN_MIGRATIONS !== 'false',
     redisUrl: env.REDIS_URL || undefined,
-    smtpUrl: env.SMTP_URL || undefined,
+    smtpUrl,
     mailFrom: env.MAIL_FROM ?? 'no-reply@localhost',
     trustProxy: trustProxy(env.TRUST_PROXY),
     rateLimits: {
       perIp: rateLimit(env, 'RATE_LIMIT_PER_IP', { limit: 1200, ttlSeconds: 60 }),
       perProject: rateLimit(env, 'RATE_LIMIT_PER_PROJECT', { limit: 6000, ttlSeconds: 60 }),
+      email: {
+        perEmail: rateLimit(env, 'RATE_LIMIT_PER_EMAIL', { limit: 1, ttlSeconds: 1 }),
+        perEmailLong: rateLimit(env, 'RATE_LIMIT_PER_EMAIL_HOURLY', { limit: 30, ttlSeconds: 3600 }),
+        perIp: rateLimit(env, 'RATE_LIMIT_EMAIL_PER_IP', { limit: 100, ttlSeconds: 60 }),
+      },
     },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS) ?? 'info',
   };
+}
+
+/**
+ * `MAGIC_LINKS_TEMPLATES_DIR`: one folder per template, named by its id, holding `subject.hbs`, `html.hbs` and
+ * `text.hbs` (Handlebars).
+ */
+function templatesFrom(dir: string | undefined): Record<string, EmailTemplate> | undefined {
+  if (!dir) return undefined;
+  if (!existsSync(dir)) throw new Error(`MAGIC_LINKS_TEMPLATES_DIR="${dir}" does not exist.`);
+  const templates: Record<string, EmailTemplate> = {};
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const read = (part: string) => {
+      const file = join(dir, entry.name, `${part}.hbs`);
+      if (!existsSync(file)) {
+        throw new Error(
+          `MAGIC_LINKS_TEMPLATES_DIR: template "${entry.name}" lacks ${part}.hbs (it needs subject.hbs, html.hbs and text.hbs).`,
+        );
+      }
+      return readFileSync(file, 'utf8');
+    };
+    templates[entry.name] = { subject: read('subject'), html: read('html'), text: read('text') };
+  }
+  return templates;
 }
 
 function list(value: string | undefined): string[] | undefined {

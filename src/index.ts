@@ -5,11 +5,18 @@ export {
   MAGIC_LINKS_OPTIONS,
   type MagicLinksOptionsFactory,
   type MagicLinksModuleAsyncOptions,
+  type MagicLinksModuleExtras,
   type MagicLinksModuleForRootOptions,
 } from './magic-links.module-definition.js';
 export {
   MagicLinksOptionsError,
   resolveMagicLinksOptions,
+  EMAIL_LOCALES,
+  type EmailLocale,
+  type EmailRetryPolicy,
+  type EmailTemplate,
+  type MagicLinksEmailOptions,
+  type ResolvedEmailOptions,
   type MagicLinksEnvironment,
   type MagicLinksModuleOptions,
   type RateLimit,
@@ -51,3 +58,14 @@ export { STYTCH_ERRORS, type StytchErrorType } from './common/stytch-errors.js';
 export { StytchExceptionFilter } from './common/stytch-exception.filter.js';
 export { StytchThrottlerGuard } from './common/stytch-throttler.guard.js';
 export { RedisThrottlerStorage } from './common/redis-throttler.storage.js';
+export { EmailDelivery, type EmailDeliveryStatus, type EmailKind } from './email/email-delivery.entity.js';
+export { EmailMagicLinksService, type SentMagicLink } from './email/email-magic-links.service.js';
+export { EmailDeliverySweeper } from './email/email-delivery.sweeper.js';
+export { EmailQueue } from './email/email-queue.js';
+export { emailedMagicLinkUrl } from './email/magic-link-url.js';
+export { emailThrottlers, EmailRateLimited, type EmailRateLimits } from './email/email-rate-limits.js';
+export { SendEmailMagicLinkDto } from './email/dto/send-email-magic-link.dto.js';
+export { LoginOrCreateEmailDto } from './email/dto/login-or-create-email.dto.js';
+export { InviteEmailDto } from './email/dto/invite-email.dto.js';
+export { RevokeInviteEmailDto } from './email/dto/revoke-invite-email.dto.js';
+export * from './email/dto/email-magic-link.response.js';

@@ -1,6 +1,15 @@
 import { ConfigurableModuleBuilder, Inject } from '@nestjs/common';
 import type { MagicLinksModuleOptions } from './magic-links.options.js';
 
+/**
+ * Module-level choices, given beside the options (they shape the module, so they cannot wait for a
+ * `forRootAsync` factory). `emailQueue: 'bull'` needs the host's `BullModule.forRoot(…)` (Redis); the default,
+ * `in-process`, needs nothing.
+ */
+export interface MagicLinksModuleExtras {
+  emailQueue: 'in-process' | 'bull';
+}
+
 export const {
   ConfigurableModuleClass,
   MODULE_OPTIONS_TOKEN: MAGIC_LINKS_MODULE_OPTIONS,
@@ -9,6 +18,8 @@ export const {
 } = new ConfigurableModuleBuilder<MagicLinksModuleOptions>({ moduleName: 'MagicLinks' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createMagicLinksOptions')
+  // Applied by MagicLinksModule.forRoot/forRootAsync, which add the chosen queue's providers.
+  .setExtras<MagicLinksModuleExtras>({ emailQueue: 'in-process' }, (definition) => definition)
   .build();
 
 /** The argument of `MagicLinksModule.forRoot()`. */

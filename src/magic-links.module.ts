@@ -1,16 +1,30 @@
-import { Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bull';
+import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BasicAuthGuard } from './common/basic-auth.guard.js';
 import { StytchExceptionFilter } from './common/stytch-exception.filter.js';
 import { StytchResponseInterceptor } from './common/stytch-response.interceptor.js';
 import { TokenService } from './common/token.service.js';
+import { BullEmailQueue, EMAIL_QUEUE_NAME, EmailDeliveryProcessor } from './email/bull-email.queue.js';
+import { EmailQueue } from './email/email-queue.js';
+import { InProcessEmailQueue } from './email/in-process-email.queue.js';
+import { EmailDeliveryService } from './email/email-delivery.service.js';
+import { EmailDeliverySweeper } from './email/email-delivery.sweeper.js';
+import { EmailMagicLinksController } from './email/email-magic-links.controller.js';
+import { EmailMagicLinksService } from './email/email-magic-links.service.js';
+import { EmailTemplatesService } from './email/email-templates.service.js';
+import { MailTransportService } from './email/mail-transport.service.js';
+import { TokenSealer } from './email/token-sealer.js';
 import { MagicLinksController } from './magic-links/magic-links.controller.js';
 import { MagicLinksService } from './magic-links/magic-links.service.js';
 import { MAGIC_LINKS_ENTITIES } from './magic-links.entities.js';
 import {
+  ASYNC_OPTIONS_TYPE,
   ConfigurableModuleClass,
   MAGIC_LINKS_MODULE_OPTIONS,
   MAGIC_LINKS_OPTIONS,
+  OPTIONS_TYPE,
+  type MagicLinksModuleExtras,
 } from './magic-links.module-definition.js';
 import { MagicLinksModuleOptions, resolveMagicLinksOptions } from './magic-links.options.js';
 import { SessionJwtService } from './sessions/session-jwt.service.js';
@@ -23,11 +37,18 @@ import { UsersService } from './users/users.service.js';
 
 /**
  * Stytch's Consumer magic-link API as a NestJS module. It configures only its own slice (entities, controllers,
- * guards); the host owns `TypeOrmModule.forRoot` and, if it wants rate limits, `ThrottlerModule.forRoot`.
+ * guards, its email queue); the host owns `TypeOrmModule.forRoot`, `BullModule.forRoot` when it passes
+ * `emailQueue: 'bull'`, and, if it wants rate limits, `ThrottlerModule.forRoot` (with `emailThrottlers()`).
  */
 @Module({
   imports: [TypeOrmModule.forFeature(MAGIC_LINKS_ENTITIES)],
-  controllers: [UsersController, MagicLinksController, SessionsController, SessionsJwksController],
+  controllers: [
+    UsersController,
+    MagicLinksController,
+    EmailMagicLinksController,
+    SessionsController,
+    SessionsJwksController,
+  ],
   providers: [
     {
       provide: MAGIC_LINKS_OPTIONS,
@@ -43,6 +64,12 @@ import { UsersService } from './users/users.service.js';
     SessionKeysService,
     SessionJwtService,
     SessionsService,
+    TokenSealer,
+    EmailTemplatesService,
+    MailTransportService,
+    EmailDeliveryService,
+    EmailDeliverySweeper,
+    EmailMagicLinksService,
   ],
   exports: [
     MAGIC_LINKS_OPTIONS,
@@ -51,6 +78,35 @@ import { UsersService } from './users/users.service.js';
     MagicLinksService,
     SessionsService,
     SessionKeysService,
+    EmailMagicLinksService,
+    EmailDeliverySweeper,
   ],
 })
-export class MagicLinksModule extends ConfigurableModuleClass {}
+export class MagicLinksModule extends ConfigurableModuleClass {
+  static override forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
+    return withEmailQueue(super.forRoot(options), options.emailQueue);
+  }
+
+  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withEmailQueue(super.forRootAsync(options), options.emailQueue);
+  }
+}
+
+/** The email queue: Bull on the host's Redis connection, or timers in this process. */
+function withEmailQueue(module: DynamicModule, queue: MagicLinksModuleExtras['emailQueue'] = 'in-process') {
+  if (queue === 'bull') {
+    return {
+      ...module,
+      imports: [...(module.imports ?? []), BullModule.registerQueue({ name: EMAIL_QUEUE_NAME })],
+      providers: [
+        ...(module.providers ?? []),
+        { provide: EmailQueue, useClass: BullEmailQueue },
+        EmailDeliveryProcessor,
+      ],
+    };
+  }
+  return {
+    ...module,
+    providers: [...(module.providers ?? []), { provide: EmailQueue, useClass: InProcessEmailQueue }],
+  };
+}

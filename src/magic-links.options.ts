@@ -4,6 +4,61 @@ export type MagicLinksEnvironment = 'test' | 'live';
 export type RedirectUrlType = 'login' | 'signup' | 'invite';
 export const REDIRECT_URL_TYPES: readonly RedirectUrlType[] = ['login', 'signup', 'invite'];
 
+export type EmailLocale = 'en' | 'es' | 'fr' | 'pt-br';
+export const EMAIL_LOCALES: readonly EmailLocale[] = ['en', 'es', 'fr', 'pt-br'];
+
+/** A custom email template: Handlebars sources. `html` escapes every value; `subject` and `text` are plain text. */
+export interface EmailTemplate {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Back-off between delivery attempts: `baseDelayMs × 2^(attempt − 1)`, at most `maxDelayMs`, `attempts` in all. */
+export interface EmailRetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** How email magic links are delivered. */
+export interface MagicLinksEmailOptions {
+  /** `smtp://user:pass@host:587` or `smtps://…:465`. Unset: mail is written to `outboxDir` and its link logged. */
+  smtpUrl?: string;
+  /** The From address, e.g. `"Acme" <no-reply@acme.example>` (default `no-reply@localhost`). */
+  from?: string;
+  /** Where `.eml` files go when there is no SMTP (default `./data/outbox`). */
+  outboxDir?: string;
+  /** The product name the default mails mention (default: the host of the default login redirect URL). */
+  appName?: string;
+  /** Custom templates by id, chosen by `login_template_id`, `signup_template_id` and `invite_template_id`. */
+  templates?: Record<string, EmailTemplate>;
+  retry?: Partial<EmailRetryPolicy>;
+  /** A send that takes longer fails and is retried (default 60 000). */
+  sendTimeoutMs?: number;
+  /** How often queued mail whose job was lost (Redis restarted, process killed) is re-queued (default 30 000). */
+  sweepIntervalMs?: number;
+  /** Mails sent at once by each process (default 5). */
+  concurrency?: number;
+}
+
+export interface ResolvedEmailOptions {
+  smtpUrl: string | undefined;
+  from: string;
+  outboxDir: string;
+  appName: string;
+  templates: Record<string, EmailTemplate>;
+  retry: EmailRetryPolicy;
+  sendTimeoutMs: number;
+  /** How long a claimed delivery stays claimed: longer than any send may take. */
+  leaseMs: number;
+  sweepIntervalMs: number;
+  concurrency: number;
+}
+
+export const DEFAULT_EMAIL_RETRY: EmailRetryPolicy = { attempts: 10, baseDelayMs: 2000, maxDelayMs: 300_000 };
+export const TEMPLATE_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+
 export interface RateLimit {
   /** Requests allowed in each window. */
   limit: number;
@@ -39,6 +94,8 @@ export interface MagicLinksModuleOptions {
   sessionSigningKeys?: (string | JsonWebKey)[];
   /** Days after which the generated signing key is replaced by a new one (default 90). Not for supplied keys. */
   sessionKeyRotationDays?: number;
+  /** Email delivery (SMTP, templates, retries). */
+  email?: MagicLinksEmailOptions;
 }
 
 /** A supplied session signing key, parsed. `kid` is the JWK's own, if it had one. */
@@ -59,6 +116,7 @@ export interface ResolvedMagicLinksOptions {
   sessionKeyEncryptionKey: string;
   sessionSigningKeys: SuppliedSigningKey[] | undefined;
   sessionKeyRotationDays: number;
+  email: ResolvedEmailOptions;
 }
 
 export const DEFAULT_SESSION_KEY_ROTATION_DAYS = 90;
@@ -138,7 +196,70 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
       createHmac('sha256', secret).update('magic-links session key encryption key').digest('base64url'),
     sessionSigningKeys: options.sessionSigningKeys?.map((key, index) => suppliedSigningKey(index, key)),
     sessionKeyRotationDays: rotationDays ?? DEFAULT_SESSION_KEY_ROTATION_DAYS,
+    email: resolveEmailOptions(options.email ?? {}, redirectUrls.login[0]),
   };
+}
+
+function resolveEmailOptions(email: MagicLinksEmailOptions, defaultLoginUrl: string | undefined): ResolvedEmailOptions {
+  if (typeof email !== 'object' || email === null) {
+    throw new MagicLinksOptionsError('email must be an object (smtpUrl, from, templates, …), or omitted.');
+  }
+  if (email.smtpUrl !== undefined) {
+    let protocol: string | undefined;
+    try {
+      protocol = new URL(email.smtpUrl).protocol;
+    } catch {
+      protocol = undefined;
+    }
+    if (protocol !== 'smtp:' && protocol !== 'smtps:') {
+      throw new MagicLinksOptionsError(
+        'email.smtpUrl must look like smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465.',
+      );
+    }
+  }
+  const from = email.from ?? 'no-reply@localhost';
+  if (typeof from !== 'string' || /[\r\n]/.test(from) || !from.includes('@')) {
+    throw new MagicLinksOptionsError('email.from must be one address such as "Acme" <no-reply@acme.example>.');
+  }
+  const templates: Record<string, EmailTemplate> = {};
+  for (const [id, template] of Object.entries(email.templates ?? {})) {
+    if (!TEMPLATE_ID_PATTERN.test(id)) {
+      throw new MagicLinksOptionsError(
+        `email.templates: "${id}" is not a valid id; use letters, digits, ".", "_", "-".`,
+      );
+    }
+    for (const part of ['subject', 'html', 'text'] as const) {
+      if (typeof template?.[part] !== 'string' || template[part].trim() === '') {
+        throw new MagicLinksOptionsError(`email.templates.${id}.${part} must be a non-empty Handlebars template.`);
+      }
+    }
+    templates[id] = { subject: template.subject, html: template.html, text: template.text };
+  }
+  const retry = { ...DEFAULT_EMAIL_RETRY, ...email.retry };
+  positiveInteger('email.retry.attempts', retry.attempts, 1, 100);
+  positiveInteger('email.retry.baseDelayMs', retry.baseDelayMs, 1, 86_400_000);
+  positiveInteger('email.retry.maxDelayMs', retry.maxDelayMs, retry.baseDelayMs, 86_400_000);
+  const sendTimeoutMs = positiveInteger('email.sendTimeoutMs', email.sendTimeoutMs ?? 60_000, 100, 3_600_000);
+  return {
+    smtpUrl: email.smtpUrl,
+    from,
+    outboxDir: email.outboxDir ?? './data/outbox',
+    appName: email.appName ?? (defaultLoginUrl ? new URL(defaultLoginUrl).host : 'your account'),
+    templates,
+    retry,
+    sendTimeoutMs,
+    // A claim outlives the longest send, so a live worker never loses its claim to another.
+    leaseMs: sendTimeoutMs * 2 + 5000,
+    sweepIntervalMs: positiveInteger('email.sweepIntervalMs', email.sweepIntervalMs ?? 30_000, 100, 3_600_000),
+    concurrency: positiveInteger('email.concurrency', email.concurrency ?? 5, 1, 100),
+  };
+}
+
+function positiveInteger(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new MagicLinksOptionsError(`${name} must be a whole number from ${min} to ${max}.`);
+  }
+  return value;
 }
 
 function suppliedSigningKey(index: number, value: string | JsonWebKey): SuppliedSigningKey {

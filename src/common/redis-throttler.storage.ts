@@ -1,6 +1,7 @@
-import { OnApplicationShutdown } from '@nestjs/common';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { Redis } from 'ioredis';
+import { StytchException } from './stytch.exception.js';
 
 // One round trip, atomic: count the hit in a fixed window, start a block when the count passes the limit.
 const INCREMENT = `
@@ -17,6 +18,8 @@ return { hits, ttl, blocked }
 
 /** Throttler counters in Redis, so every gateway instance shares one budget per key. */
 export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+  private readonly logger = new Logger(RedisThrottlerStorage.name);
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'magic-links:throttle:',
@@ -24,15 +27,20 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string) {
     const base = `${this.prefix}${throttlerName}:${key}`;
-    const [hits, ttlMs, blockedMs] = (await this.redis.eval(
-      INCREMENT,
-      2,
-      `${base}:hits`,
-      `${base}:blocked`,
-      ttl,
-      limit,
-      blockDuration,
-    )) as [number, number, number];
+    let result: [number, number, number];
+    try {
+      result = (await this.redis.eval(INCREMENT, 2, `${base}:hits`, `${base}:blocked`, ttl, limit, blockDuration)) as [
+        number,
+        number,
+        number,
+      ];
+    } catch (error) {
+      // Without its counters the gateway cannot tell whether a caller is over its limit: refuse, as unavailable
+      // (503, retryable), rather than let everyone through or answer 500.
+      this.logger.warn(`rate limit storage unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      throw new StytchException('server_unavailable');
+    }
+    const [hits, ttlMs, blockedMs] = result;
     return {
       totalHits: hits,
       timeToExpire: Math.ceil(Math.max(ttlMs, 0) / 1000),

@@ -65,6 +65,38 @@ export const STYTCH_ERRORS = {
     400,
     'The session belongs to a different user than the magic link. Omit session_token and session_jwt to start a new session for this user.',
   ],
+  no_match_for_provided_magic_link_url: [
+    400,
+    'The magic_link_url in the request did not match any redirect URLs set for this project. Register it in MAGIC_LINKS_<TYPE>_REDIRECT_URLS (exact match) or omit it to use the default.',
+  ],
+  no_default_login_redirect_url_set: [
+    400,
+    'No default login redirect URL is set: pass login_magic_link_url, or register one (the first of MAGIC_LINKS_LOGIN_REDIRECT_URLS is the default).',
+  ],
+  no_default_signup_redirect_url_set: [
+    400,
+    'No default sign-up redirect URL is set: pass signup_magic_link_url, or register one (the first of MAGIC_LINKS_SIGNUP_REDIRECT_URLS is the default).',
+  ],
+  no_default_invite_redirect_url_set: [
+    400,
+    'No default invite redirect URL is set: pass invite_magic_link_url, or register one (the first of MAGIC_LINKS_INVITE_REDIRECT_URLS is the default).',
+  ],
+  invalid_login_magic_link_url: [
+    400,
+    'login_magic_link_url format is invalid: it must be an absolute http(s) URL such as https://example.com/authenticate.',
+  ],
+  invalid_signup_magic_link_url: [
+    400,
+    'signup_magic_link_url format is invalid: it must be an absolute http(s) URL such as https://example.com/authenticate.',
+  ],
+  invalid_invite_magic_link_url: [
+    400,
+    'invite_magic_link_url format is invalid: it must be an absolute http(s) URL such as https://example.com/authenticate.',
+  ],
+  user_already_active: [
+    400,
+    'This email belongs to an active user, who cannot be invited (or have an invite revoked): send a login magic link instead.',
+  ],
   unauthorized_credentials: [401, 'Unauthorized credentials.'],
   unable_to_auth_magic_link: [
     401,
@@ -72,6 +104,14 @@ export const STYTCH_ERRORS = {
   ],
   attribute_mismatch: [401, "Unable to authenticate because attributes on request don't match stored attributes."],
   user_not_found: [404, 'User could not be found.'],
+  email_not_found: [
+    404,
+    'Email could not be found: no user in this project has this email. Use login_or_create to create the user, or pass user_id to add the email to a user.',
+  ],
+  email_template_not_found: [
+    404,
+    'Email Template could not be found: register it by id in the email templates (MAGIC_LINKS_TEMPLATES_DIR) or omit the template id.',
+  ],
   session_not_found: [
     404,
     'Session could not be found: it does not exist, has expired or was revoked. Authenticate the user again.',

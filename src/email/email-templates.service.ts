@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import Handlebars from 'handlebars';
+import { StytchException } from '../common/stytch.exception.js';
+import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
+import {
+  EMAIL_LOCALES,
+  MagicLinksOptionsError,
+  type EmailLocale,
+  type EmailTemplate,
+  type ResolvedMagicLinksOptions,
+} from '../magic-links.options.js';
+import type { EmailKind } from './email-delivery.entity.js';
+import { defaultTemplate } from './templates/default-templates.js';
+
+/** The values every template, default or custom, can use. */
+export interface MailValues {
+  /** The link to click: the gateway's redirect-routing URL. */
+  link: string;
+  email: string;
+  /** How long the link lasts, in words of the mail's locale ("1 hour", "7 jours"). */
+  expiration: string;
+  expirationMinutes: number;
+  appName: string;
+  locale: EmailLocale;
+  kind: EmailKind;
+  firstName: string | undefined;
+  lastName: string | undefined;
+}
+
+export interface RenderedMail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+interface CompiledTemplate {
+  subject: Handlebars.TemplateDelegate<MailValues>;
+  html: Handlebars.TemplateDelegate<MailValues>;
+  text: Handlebars.TemplateDelegate<MailValues>;
+}
+
+const UNITS = [
+  { unit: 'day', minutes: 1440 },
+  { unit: 'hour', minutes: 60 },
+  { unit: 'minute', minutes: 1 },
+] as const;
+
+/**
+ * Renders mails with Handlebars: HTML escapes every value (`{{…}}`; custom templates must not use `{{{…}}}` for
+ * what a user typed), subject and text are plain text. The subject is folded onto one line, and nodemailer encodes
+ * every header, so no value can add a header.
+ */
+@Injectable()
+export class EmailTemplatesService {
+  private readonly defaults = new Map<string, CompiledTemplate>();
+  private readonly custom = new Map<string, CompiledTemplate>();
+
+  constructor(@InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions) {
+    for (const locale of EMAIL_LOCALES) {
+      for (const kind of ['login', 'signup', 'invite'] as const) {
+        this.defaults.set(`${kind}:${locale}`, compile(defaultTemplate(locale, kind)));
+      }
+    }
+    for (const [id, template] of Object.entries(options.email.templates)) {
+      const compiled = compile(template);
+      try {
+        // Handlebars compiles lazily: render once now, so a broken template fails the start, not a delivery.
+        renderWith(compiled, SAMPLE);
+      } catch (error) {
+        throw new MagicLinksOptionsError(
+          `email template "${id}" does not compile: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      this.custom.set(id, compiled);
+    }
+  }
+
+  /** Fails with `email_template_not_found` unless `templateId` is registered. */
+  check(templateId: string | undefined): void {
+    if (templateId !== undefined && !this.custom.has(templateId)) throw new StytchException('email_template_not_found');
+  }
+
+  render(templateId: string | null, values: Omit<MailValues, 'expiration' | 'appName'>): RenderedMail {
+    const compiled = templateId ? this.custom.get(templateId) : this.defaults.get(`${values.kind}:${values.locale}`);
+    if (!compiled) throw new Error(`email template "${templateId}" is no longer registered`);
+    return renderWith(compiled, {
+      ...values,
+      appName: this.options.email.appName,
+      expiration: duration(values.expirationMinutes, values.locale),
+    });
+  }
+}
+
+function compile(template: EmailTemplate): CompiledTemplate {
+  return {
+    subject: Handlebars.compile<MailValues>(template.subject, { noEscape: true }),
+    html: Handlebars.compile<MailValues>(template.html),
+    text: Handlebars.compile<MailValues>(template.text, { noEscape: true }),
+  };
+}
+
+function renderWith(compiled: CompiledTemplate, values: MailValues): RenderedMail {
+  return {
+    subject: compiled.subject(values).replace(/\s+/g, ' ').trim(),
+    html: compiled.html(values),
+    text: compiled.text(values),
+  };
+}
+
+/** "1 hour", "10 minutes", "7 jours": the largest whole unit, in the locale's words. */
+export function duration(minutes: number, locale: EmailLocale): string {
+  const { unit, minutes: size } = UNITS.find((candidate) => minutes % candidate.minutes === 0)!;
+  const language = locale === 'pt-br' ? 'pt-BR' : locale;
+  return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(minutes / size);
+}
+
+const SAMPLE: MailValues = {
+  link: 'https://example.com/v1/magic_links/redirect?token=sample',
+  email: 'ada@example.com',
+  expiration: '1 hour',
+  expirationMinutes: 60,
+  appName: 'Example',
+  locale: 'en',
+  kind: 'login',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+};

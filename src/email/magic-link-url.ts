@@ -1,0 +1,24 @@
+import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+
+/**
+ * The link put in an email: the gateway's redirect-routing page, never the app's URL, so that a mail scanner
+ * opening it cannot reach the app and burn the token (DESIGN §2, "Redirect routing"). Built only from the
+ * configured public URL, never from a request's Host header.
+ */
+export function emailedMagicLinkUrl(
+  options: Pick<ResolvedMagicLinksOptions, 'publicUrl' | 'publicToken'>,
+  token: string,
+): string {
+  if (!options.publicUrl) {
+    throw new Error(
+      'MagicLinksModule options: publicUrl is required to email magic links (the base URL browsers reach this ' +
+        'gateway at; the gateway sets it from MAGIC_LINKS_PUBLIC_URL).',
+    );
+  }
+  const query = new URLSearchParams({
+    public_token: options.publicToken,
+    stytch_token_type: 'magic_links',
+    token,
+  });
+  return `${options.publicUrl}/v1/magic_links/redirect?${query.toString()}`;
+}

@@ -1,0 +1,81 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
+import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import type { RenderedMail } from './email-templates.service.js';
+
+export interface OutgoingMail extends RenderedMail {
+  /** The delivery's id: names the outbox file and makes the Message-ID, the same on every attempt. */
+  deliveryId: string;
+  to: string;
+  /** The link, for the console in outbox mode. */
+  link: string;
+}
+
+/**
+ * Hands mail to SMTP through nodemailer, or, with no SMTP configured, writes it to the outbox folder as an `.eml`
+ * file and prints its link, so a newcomer can click it. nodemailer builds and encodes every header itself.
+ */
+@Injectable()
+export class MailTransportService implements OnApplicationShutdown {
+  private readonly logger = new Logger('Mail');
+  private readonly transporter: Transporter;
+  private readonly outboxDir: string | undefined;
+
+  constructor(@InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions) {
+    const { smtpUrl, sendTimeoutMs } = options.email;
+    if (smtpUrl) {
+      const url = new URL(smtpUrl);
+      this.transporter = nodemailer.createTransport({
+        host: url.hostname,
+        port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
+        secure: url.protocol === 'smtps:',
+        // Connections are kept and reused: a new SMTP handshake per mail capped delivery at ~25 mails/s.
+        pool: true,
+        maxConnections: options.email.concurrency,
+        auth: url.username
+          ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+          : undefined,
+        // A send that hangs must end well within the delivery's claim, so it can be retried.
+        connectionTimeout: sendTimeoutMs,
+        greetingTimeout: sendTimeoutMs,
+        socketTimeout: sendTimeoutMs,
+      });
+    } else {
+      this.outboxDir = resolve(options.email.outboxDir);
+      this.transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    }
+  }
+
+  /** Sends one mail; resolves with its Message-ID once the SMTP server accepted it (or the file is written). */
+  async send(mail: OutgoingMail): Promise<string> {
+    const messageId = `<${mail.deliveryId}@magic-links>`;
+    const info = (await this.transporter.sendMail({
+      from: this.options.email.from,
+      to: mail.to,
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      messageId,
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    })) as { message?: Buffer };
+    if (this.outboxDir) {
+      await mkdir(this.outboxDir, { recursive: true });
+      const file = join(this.outboxDir, `${mail.deliveryId}.eml`);
+      // Written whole then renamed: a reader never sees half a mail, and a retry overwrites, never duplicates.
+      await writeFile(`${file}.tmp`, info.message!);
+      await rename(`${file}.tmp`, file);
+      this.logger.warn(
+        `No SMTP_URL: the mail to ${mail.to} was written to ${file}. Its magic link (development only): ${mail.link}`,
+      );
+    }
+    return messageId;
+  }
+
+  onApplicationShutdown(): void {
+    this.transporter.close();
+  }
+}
