@@ -1,5 +1,10 @@
 import type { JsonWebKey } from 'node:crypto';
-import type { MagicLinksModuleOptions, RateLimit, RedirectUrlType } from './magic-links.options.js';
+import {
+  REDIRECT_MODES,
+  type MagicLinksModuleOptions,
+  type RateLimit,
+  type RedirectUrlType,
+} from './magic-links.options.js';
 
 /** The fixed development pair used when no credentials are configured; refused when NODE_ENV=production. */
 export const DEVELOPMENT_PROJECT_ID = 'project-test-00000000-0000-4000-8000-000000000000';
@@ -65,6 +70,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       sessionKeyRotationDays: env.MAGIC_LINKS_SESSION_KEY_ROTATION_DAYS
         ? integer(env, 'MAGIC_LINKS_SESSION_KEY_ROTATION_DAYS', 0, 1, 3650)
         : undefined,
+      redirectMode: oneOf(env, 'MAGIC_LINKS_REDIRECT_MODE', REDIRECT_MODES),
     },
     developmentCredentials: projectId === undefined,
     databaseUrl: env.DATABASE_URL ?? 'sqlite:./data/magic-links.sqlite',

@@ -7,6 +7,11 @@ import { TokenService } from './common/token.service.js';
 import { MagicLinksController } from './magic-links/magic-links.controller.js';
 import { MagicLinksService } from './magic-links/magic-links.service.js';
 import { MAGIC_LINKS_ENTITIES } from './magic-links.entities.js';
+import { MagicLinkEventsController } from './redirect/magic-link-events.controller.js';
+import { MagicLinkEventsService } from './redirect/magic-link-events.service.js';
+import { RedirectNonceService } from './redirect/redirect-nonce.service.js';
+import { RedirectController } from './redirect/redirect.controller.js';
+import { RedirectRoutingService } from './redirect/redirect-routing.service.js';
 import {
   ConfigurableModuleClass,
   MAGIC_LINKS_MODULE_OPTIONS,
@@ -27,7 +32,14 @@ import { UsersService } from './users/users.service.js';
  */
 @Module({
   imports: [TypeOrmModule.forFeature(MAGIC_LINKS_ENTITIES)],
-  controllers: [UsersController, MagicLinksController, SessionsController, SessionsJwksController],
+  controllers: [
+    UsersController,
+    MagicLinksController,
+    SessionsController,
+    SessionsJwksController,
+    RedirectController,
+    MagicLinkEventsController,
+  ],
   providers: [
     {
       provide: MAGIC_LINKS_OPTIONS,
@@ -43,6 +55,9 @@ import { UsersService } from './users/users.service.js';
     SessionKeysService,
     SessionJwtService,
     SessionsService,
+    RedirectNonceService,
+    MagicLinkEventsService,
+    RedirectRoutingService,
   ],
   exports: [
     MAGIC_LINKS_OPTIONS,
@@ -51,6 +66,7 @@ import { UsersService } from './users/users.service.js';
     MagicLinksService,
     SessionsService,
     SessionKeysService,
+    MagicLinkEventsService,
   ],
 })
 export class MagicLinksModule extends ConfigurableModuleClass {}

@@ -2,6 +2,12 @@ import { createHash, createHmac, createPrivateKey, type JsonWebKey, type KeyObje
 
 export type MagicLinksEnvironment = 'test' | 'live';
 export type RedirectUrlType = 'login' | 'signup' | 'invite';
+/**
+ * How the page behind an emailed link continues to the app: `click` only after a person's click on its button,
+ * `auto` by itself when the browser shows no sign of automation (Stytch's style). See docs/redirect-routing.md.
+ */
+export type RedirectMode = 'click' | 'auto';
+export const REDIRECT_MODES: readonly RedirectMode[] = ['click', 'auto'];
 export const REDIRECT_URL_TYPES: readonly RedirectUrlType[] = ['login', 'signup', 'invite'];
 
 export interface RateLimit {
@@ -39,6 +45,8 @@ export interface MagicLinksModuleOptions {
   sessionSigningKeys?: (string | JsonWebKey)[];
   /** Days after which the generated signing key is replaced by a new one (default 90). Not for supplied keys. */
   sessionKeyRotationDays?: number;
+  /** How the redirect page of emailed links continues to the app: `click` (the default) or `auto`. */
+  redirectMode?: RedirectMode;
 }
 
 /** A supplied session signing key, parsed. `kid` is the JWK's own, if it had one. */
@@ -59,6 +67,7 @@ export interface ResolvedMagicLinksOptions {
   sessionKeyEncryptionKey: string;
   sessionSigningKeys: SuppliedSigningKey[] | undefined;
   sessionKeyRotationDays: number;
+  redirectMode: RedirectMode;
 }
 
 export const DEFAULT_SESSION_KEY_ROTATION_DAYS = 90;
@@ -121,6 +130,11 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
       'sessionKeyRotationDays applies to generated keys only: with sessionSigningKeys, rotate by putting the new key first.',
     );
   }
+  if (options.redirectMode !== undefined && !REDIRECT_MODES.includes(options.redirectMode)) {
+    throw new MagicLinksOptionsError(
+      'redirectMode must be "click" (continue only after a click) or "auto" (continue when the browser looks human).',
+    );
+  }
   if (options.sessionSigningKeys !== undefined && options.sessionSigningKeys.length === 0) {
     throw new MagicLinksOptionsError('sessionSigningKeys must hold at least one key, or be omitted.');
   }
@@ -138,6 +152,7 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
       createHmac('sha256', secret).update('magic-links session key encryption key').digest('base64url'),
     sessionSigningKeys: options.sessionSigningKeys?.map((key, index) => suppliedSigningKey(index, key)),
     sessionKeyRotationDays: rotationDays ?? DEFAULT_SESSION_KEY_ROTATION_DAYS,
+    redirectMode: options.redirectMode ?? 'click',
   };
 }
 
