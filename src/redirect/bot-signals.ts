@@ -91,9 +91,10 @@ export function confirmSignals(facts: ConfirmFacts): BotSignal[] {
   const signals = headerSignals(facts);
   const site = header(facts.headers, 'sec-fetch-site');
   const origin = header(facts.headers, 'origin');
-  if ((site !== undefined && site !== 'same-origin') || (origin !== undefined && origin !== facts.origin)) {
-    signals.push('cross_site');
-  }
+  // The page's `Referrer-Policy: no-referrer` makes its own form post send `Origin: null`, so `Sec-Fetch-Site`
+  // decides, and `Origin` only where a browser without fetch metadata sent a real one.
+  const otherOrigin = origin !== undefined && origin !== 'null' && origin !== facts.origin;
+  if (site !== undefined ? site !== 'same-origin' : otherOrigin) signals.push('cross_site');
   if (facts.script !== '1') {
     signals.push('no_script');
   } else {
