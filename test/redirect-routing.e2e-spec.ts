@@ -431,7 +431,7 @@ describe('Redirect routing in a real browser (click mode)', () => {
       const button = await page.getByRole('button', { name: 'Continue' }).boundingBox();
       expect(button!.height).toBeGreaterThanOrEqual(44);
       expect(button!.width).toBeGreaterThan(280);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(360);
       expect(await page.locator('html').getAttribute('lang')).toBe('en');
     } finally {
       await browser.close();
