@@ -102,6 +102,7 @@ describe('loadGatewayConfig', () => {
       RATE_LIMIT_PER_IP: '100/60',
       RATE_LIMIT_PER_PROJECT: '1000/3600',
       LOG_LEVEL: 'warn',
+      MAGIC_LINKS_REDIRECT_MODE: 'auto',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -117,6 +118,7 @@ describe('loadGatewayConfig', () => {
           signup: ['https://app.example.com/signup'],
           invite: ['http://localhost:3000/authenticate'],
         },
+        redirectMode: 'auto',
       },
       developmentCredentials: false,
       databaseUrl: 'postgres://magic@db.internal/magic',

@@ -2,7 +2,13 @@ import type { JsonWebKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmailRateLimits } from './email/email-rate-limits.js';
-import type { EmailTemplate, MagicLinksModuleOptions, RateLimit, RedirectUrlType } from './magic-links.options.js';
+import {
+  REDIRECT_MODES,
+  type EmailTemplate,
+  type MagicLinksModuleOptions,
+  type RateLimit,
+  type RedirectUrlType,
+} from './magic-links.options.js';
 
 /** The fixed development pair used when no credentials are configured; refused when NODE_ENV=production. */
 export const DEVELOPMENT_PROJECT_ID = 'project-test-00000000-0000-4000-8000-000000000000';
@@ -90,6 +96,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
         sweepIntervalMs: integer(env, 'MAIL_SWEEP_INTERVAL_MS', 30_000, 100, 3_600_000),
         concurrency: integer(env, 'MAIL_CONCURRENCY', 5, 1, 100),
       },
+      redirectMode: oneOf(env, 'MAGIC_LINKS_REDIRECT_MODE', REDIRECT_MODES),
     },
     developmentCredentials: projectId === undefined,
     databaseUrl: env.DATABASE_URL ?? 'sqlite:./data/magic-links.sqlite',

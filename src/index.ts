@@ -20,6 +20,7 @@ export {
   type MagicLinksEnvironment,
   type MagicLinksModuleOptions,
   type RateLimit,
+  type RedirectMode,
   type RedirectUrlType,
   type ResolvedMagicLinksOptions,
   type SuppliedSigningKey,
@@ -52,6 +53,12 @@ export { CreateMagicLinkDto } from './magic-links/dto/create-magic-link.dto.js';
 export { AuthenticateMagicLinkDto, AuthenticateOptionsDto } from './magic-links/dto/authenticate-magic-link.dto.js';
 export * from './magic-links/dto/magic-link.response.js';
 export { AttributesDto } from './common/attributes.dto.js';
+export { DeviceAttributes, deviceAttributesOf, type ClientHints } from './common/device-attributes.decorator.js';
+export { MagicLinkEvent, type MagicLinkEventType } from './redirect/magic-link-event.entity.js';
+export { MagicLinkEventsService } from './redirect/magic-link-events.service.js';
+export type { BotSignal } from './redirect/bot-signals.js';
+export { ListMagicLinkEventsDto } from './redirect/dto/list-magic-link-events.dto.js';
+export * from './redirect/dto/magic-link-event.response.js';
 export { StytchErrorDto, StytchResponseDto } from './common/stytch-response.dto.js';
 export { StytchException } from './common/stytch.exception.js';
 export { STYTCH_ERRORS, type StytchErrorType } from './common/stytch-errors.js';

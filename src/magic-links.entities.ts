@@ -1,9 +1,18 @@
 import { EmailDelivery } from './email/email-delivery.entity.js';
 import { MagicLink } from './magic-links/magic-link.entity.js';
+import { MagicLinkEvent } from './redirect/magic-link-event.entity.js';
 import { SessionSigningKey } from './sessions/session-signing-key.entity.js';
 import { Session } from './sessions/session.entity.js';
 import { UserEmail } from './users/user-email.entity.js';
 import { User } from './users/user.entity.js';
 
 /** Every entity of the module: add them to the host's TypeORM `entities`. */
-export const MAGIC_LINKS_ENTITIES = [User, UserEmail, MagicLink, Session, SessionSigningKey, EmailDelivery];
+export const MAGIC_LINKS_ENTITIES = [
+  User,
+  UserEmail,
+  MagicLink,
+  Session,
+  SessionSigningKey,
+  EmailDelivery,
+  MagicLinkEvent,
+];

@@ -18,6 +18,11 @@ import { TokenSealer } from './email/token-sealer.js';
 import { MagicLinksController } from './magic-links/magic-links.controller.js';
 import { MagicLinksService } from './magic-links/magic-links.service.js';
 import { MAGIC_LINKS_ENTITIES } from './magic-links.entities.js';
+import { MagicLinkEventsController } from './redirect/magic-link-events.controller.js';
+import { MagicLinkEventsService } from './redirect/magic-link-events.service.js';
+import { RedirectNonceService } from './redirect/redirect-nonce.service.js';
+import { RedirectController } from './redirect/redirect.controller.js';
+import { RedirectRoutingService } from './redirect/redirect-routing.service.js';
 import {
   ASYNC_OPTIONS_TYPE,
   ConfigurableModuleClass,
@@ -48,6 +53,8 @@ import { UsersService } from './users/users.service.js';
     EmailMagicLinksController,
     SessionsController,
     SessionsJwksController,
+    RedirectController,
+    MagicLinkEventsController,
   ],
   providers: [
     {
@@ -70,6 +77,9 @@ import { UsersService } from './users/users.service.js';
     EmailDeliveryService,
     EmailDeliverySweeper,
     EmailMagicLinksService,
+    RedirectNonceService,
+    MagicLinkEventsService,
+    RedirectRoutingService,
   ],
   exports: [
     MAGIC_LINKS_OPTIONS,
@@ -80,6 +90,7 @@ import { UsersService } from './users/users.service.js';
     SessionKeysService,
     EmailMagicLinksService,
     EmailDeliverySweeper,
+    MagicLinkEventsService,
   ],
 })
 export class MagicLinksModule extends ConfigurableModuleClass {

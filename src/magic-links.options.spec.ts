@@ -28,6 +28,7 @@ describe('resolveMagicLinksOptions', () => {
       environment: 'test',
       publicUrl: undefined,
       redirectUrls: { login: [], signup: [], invite: [] },
+      redirectMode: 'click',
     });
     expect(resolved.tokenHashKey.length).toBeGreaterThanOrEqual(32);
     expect(resolved.publicToken).toMatch(
@@ -94,6 +95,7 @@ describe('resolveMagicLinksOptions', () => {
       { ...VALID, redirectUrls: { invite: ['https://app.example.com/invite', 'invite'] } },
       'redirectUrls.invite: "invite" is not an absolute URL',
     ],
+    ['an unknown redirect mode', { ...VALID, redirectMode: 'sometimes' }, 'redirectMode must be "click"'],
   ])('refuses %s, saying how to fix it', (_case, options, fix) => {
     const message = problemWith(options);
     expect(message.startsWith('MagicLinksModule options: ')).toBe(true);

@@ -2,6 +2,12 @@ import { createHash, createHmac, createPrivateKey, type JsonWebKey, type KeyObje
 
 export type MagicLinksEnvironment = 'test' | 'live';
 export type RedirectUrlType = 'login' | 'signup' | 'invite';
+/**
+ * How the page behind an emailed link continues to the app: `click` only after a person's click on its button,
+ * `auto` by itself when the browser shows no sign of automation (Stytch's style). See docs/redirect-routing.md.
+ */
+export type RedirectMode = 'click' | 'auto';
+export const REDIRECT_MODES: readonly RedirectMode[] = ['click', 'auto'];
 export const REDIRECT_URL_TYPES: readonly RedirectUrlType[] = ['login', 'signup', 'invite'];
 
 export type EmailLocale = 'en' | 'es' | 'fr' | 'pt-br';
@@ -96,6 +102,8 @@ export interface MagicLinksModuleOptions {
   sessionKeyRotationDays?: number;
   /** Email delivery (SMTP, templates, retries). */
   email?: MagicLinksEmailOptions;
+  /** How the redirect page of emailed links continues to the app: `click` (the default) or `auto`. */
+  redirectMode?: RedirectMode;
 }
 
 /** A supplied session signing key, parsed. `kid` is the JWK's own, if it had one. */
@@ -117,6 +125,7 @@ export interface ResolvedMagicLinksOptions {
   sessionSigningKeys: SuppliedSigningKey[] | undefined;
   sessionKeyRotationDays: number;
   email: ResolvedEmailOptions;
+  redirectMode: RedirectMode;
 }
 
 export const DEFAULT_SESSION_KEY_ROTATION_DAYS = 90;
@@ -179,6 +188,11 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
       'sessionKeyRotationDays applies to generated keys only: with sessionSigningKeys, rotate by putting the new key first.',
     );
   }
+  if (options.redirectMode !== undefined && !REDIRECT_MODES.includes(options.redirectMode)) {
+    throw new MagicLinksOptionsError(
+      'redirectMode must be "click" (continue only after a click) or "auto" (continue when the browser looks human).',
+    );
+  }
   if (options.sessionSigningKeys !== undefined && options.sessionSigningKeys.length === 0) {
     throw new MagicLinksOptionsError('sessionSigningKeys must hold at least one key, or be omitted.');
   }
@@ -197,6 +211,7 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
     sessionSigningKeys: options.sessionSigningKeys?.map((key, index) => suppliedSigningKey(index, key)),
     sessionKeyRotationDays: rotationDays ?? DEFAULT_SESSION_KEY_ROTATION_DAYS,
     email: resolveEmailOptions(options.email ?? {}, redirectUrls.login[0]),
+    redirectMode: options.redirectMode ?? 'click',
   };
 }
 

@@ -9,6 +9,7 @@ import {
   startGateway,
   type RunningGateway,
 } from './support/gateway.js';
+import { emailLoginLink } from './support/email-link.js';
 import { expectClientError, expectLocallyRefused, officialClient, storedTime } from './support/sessions.js';
 
 const TOKEN_HASH_KEY = 'sessions-e2e-token-hash-key-0123456789abcdef';
@@ -100,21 +101,7 @@ describe.each(DATABASES)('Sessions on %s', (database) => {
 
   it('stores only a keyed hash of the session token, and an email factor for an emailed link', async () => {
     const { userId, emailId, email } = await newUser();
-    // An emailed link as the send endpoint stores one: a login link to the user's address.
-    const token = randomUUID();
-    await queryDatabase(
-      gateway.databaseUrl,
-      `INSERT INTO magic_links (id, token_hash, user_id, email_id, type, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, 'login', $5, $6)`,
-      [
-        `magic-link-test-${randomUUID()}`,
-        createHmac('sha256', TOKEN_HASH_KEY).update(token).digest('hex'),
-        userId,
-        emailId,
-        storedTime(database, new Date()),
-        storedTime(database, new Date(Date.now() + 3_600_000)),
-      ],
-    );
+    const { token } = await emailLoginLink(gateway, { email });
     const response = await stytch.magicLinks.authenticate({ token, session_duration_minutes: 5 });
     expect(response.session!.authentication_factors).toEqual([
       expect.objectContaining({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MagicLinksEnvironment } from '../magic-links.options.js';
 
-export type IdKind = 'user' | 'email' | 'session' | 'request-id' | 'magic-link' | 'email-delivery';
+export type IdKind = 'user' | 'email' | 'session' | 'request-id' | 'magic-link' | 'email-delivery' | 'magic-link-event';
 
 /** Stytch-shaped identifiers: `user-test-<uuid>`, `email-live-<uuid>`, … */
 export function newId(kind: IdKind, environment: MagicLinksEnvironment): string {

@@ -13,6 +13,7 @@ import { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthenticateMagicLinkDto } from './dto/authenticate-magic-link.dto.js';
 import { CreateMagicLinkDto } from './dto/create-magic-link.dto.js';
+import { confirmedFromDevice } from '../redirect/device-match.js';
 import { MagicLink } from './magic-link.entity.js';
 import { verifyPkce } from './pkce.js';
 
@@ -82,6 +83,12 @@ export class MagicLinksService {
       throw new StytchException('attribute_mismatch');
     }
     if (dto.options?.user_agent_match_required && !sameAttribute(link.userAgent, dto.attributes?.user_agent)) {
+      throw new StytchException('attribute_mismatch');
+    }
+    if (
+      dto.options?.device_match_required &&
+      !(await confirmedFromDevice(this.dataSource.manager, link.id, dto.attributes))
+    ) {
       throw new StytchException('attribute_mismatch');
     }
     const { user } = link;

@@ -73,6 +73,8 @@ export interface GatewayResponse {
 export interface RunningGateway {
   url: string;
   databaseUrl: string;
+  /** Where the gateway writes mail as `.eml` files when no `SMTP_URL` is given: a fresh folder per gateway. */
+  outboxDir: string;
   process: ChildProcess;
   /** What the gateway printed (stdout and stderr). */
   output(): string;
@@ -103,6 +105,7 @@ export async function startGateway(
   const databaseUrl = typeof database === 'string' ? await freshDatabaseUrl(database) : database.url;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const outboxDir = env.MAIL_OUTBOX_DIR ?? mkdtempSync(join(tmpdir(), 'magic-links-outbox-'));
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     env: {
       PATH: process.env.PATH,
@@ -113,6 +116,7 @@ export async function startGateway(
       MAGIC_LINKS_SECRET: SECRET,
       MAGIC_LINKS_PUBLIC_URL: url,
       DATABASE_URL: databaseUrl,
+      MAIL_OUTBOX_DIR: outboxDir,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -163,6 +167,7 @@ export async function startGateway(
   return {
     url,
     databaseUrl,
+    outboxDir,
     process: child,
     output: () => output,
     logs: () =>

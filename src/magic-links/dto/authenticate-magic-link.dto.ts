@@ -36,6 +36,16 @@ export class AuthenticateOptionsDto {
   @IsOptional()
   @IsBoolean({ message: 'options.user_agent_match_required must be true or false.' })
   user_agent_match_required?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Gateway extension: require that the link was confirmed on its redirect page by the device whose ' +
+      '`attributes` (ip_address and/or user_agent, at least one) are passed here. See docs/redirect-routing.md.',
+    example: false,
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'options.device_match_required must be true or false.' })
+  device_match_required?: boolean;
 }
 
 export class AuthenticateMagicLinkDto {
