@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { stdSerializers } from 'pino';
+import { MemoryThrottlerStorage } from './common/memory-throttler.storage.js';
 import { RedisThrottlerStorage } from './common/redis-throttler.storage.js';
 import { StytchThrottlerGuard } from './common/stytch-throttler.guard.js';
 import { databaseOptions } from './database.options.js';
@@ -49,7 +50,9 @@ export class AppModule {
               getTracker: () => projectId,
             },
           ],
-          storage: config.redisUrl ? new RedisThrottlerStorage(new Redis(config.redisUrl)) : undefined,
+          storage: config.redisUrl
+            ? new RedisThrottlerStorage(new Redis(config.redisUrl))
+            : new MemoryThrottlerStorage(),
         }),
         TerminusModule,
         MagicLinksModule.forRoot(config.magicLinks),

@@ -50,4 +50,5 @@ export { StytchException } from './common/stytch.exception.js';
 export { STYTCH_ERRORS, type StytchErrorType } from './common/stytch-errors.js';
 export { StytchExceptionFilter } from './common/stytch-exception.filter.js';
 export { StytchThrottlerGuard } from './common/stytch-throttler.guard.js';
+export { MemoryThrottlerStorage } from './common/memory-throttler.storage.js';
 export { RedisThrottlerStorage } from './common/redis-throttler.storage.js';
