@@ -18,6 +18,13 @@ describe.each(DATABASES)('Embeddable magic links and authenticate on %s', (datab
     userId = created.body.user_id;
   });
 
+  // The beforeEach user is pending, so its links are consumed in a transaction that activates it; an active user's
+  // link takes the other path, the conditional write alone.
+  const useActiveUser = async () => {
+    const created = await gateway.request('POST', '/v1/users', { email: `active${counter}@example.com` });
+    userId = created.body.user_id;
+  };
+
   const createLink = async (body: Record<string, unknown> = {}) => {
     const response = await gateway.request('POST', '/v1/magic_links', { user_id: userId, ...body });
     expect(response.status).toBe(200);
@@ -95,27 +102,31 @@ describe.each(DATABASES)('Embeddable magic links and authenticate on %s', (datab
     expectStytchError(await gateway.request('POST', '/v1/magic_links', {}), 400, 'invalid_user_id');
   });
 
-  it('matches IP and user agent only when options require it, and a mismatch does not burn the token', async () => {
-    const token = await createLink({ attributes: { ip_address: '203.0.113.7', user_agent: 'UA/1' } });
-    const mismatch = await gateway.request('POST', '/v1/magic_links/authenticate', {
-      token,
-      attributes: { ip_address: '198.51.100.1', user_agent: 'UA/1' },
-      options: { ip_match_required: true },
-    });
-    expectStytchError(mismatch, 401, 'attribute_mismatch');
-    const uaMismatch = await gateway.request('POST', '/v1/magic_links/authenticate', {
-      token,
-      attributes: { ip_address: '203.0.113.7', user_agent: 'UA/2' },
-      options: { user_agent_match_required: true },
-    });
-    expectStytchError(uaMismatch, 401, 'attribute_mismatch');
-    const match = await gateway.request('POST', '/v1/magic_links/authenticate', {
-      token,
-      attributes: { ip_address: '203.0.113.7', user_agent: 'UA/1' },
-      options: { ip_match_required: true, user_agent_match_required: true },
-    });
-    expect(match.status).toBe(200);
-  });
+  it.each(['pending', 'active'])(
+    'matches IP and user agent only when options require it, and a mismatch does not burn the token (%s user)',
+    async (status) => {
+      if (status === 'active') await useActiveUser();
+      const token = await createLink({ attributes: { ip_address: '203.0.113.7', user_agent: 'UA/1' } });
+      const mismatch = await gateway.request('POST', '/v1/magic_links/authenticate', {
+        token,
+        attributes: { ip_address: '198.51.100.1', user_agent: 'UA/1' },
+        options: { ip_match_required: true },
+      });
+      expectStytchError(mismatch, 401, 'attribute_mismatch');
+      const uaMismatch = await gateway.request('POST', '/v1/magic_links/authenticate', {
+        token,
+        attributes: { ip_address: '203.0.113.7', user_agent: 'UA/2' },
+        options: { user_agent_match_required: true },
+      });
+      expectStytchError(uaMismatch, 401, 'attribute_mismatch');
+      const match = await gateway.request('POST', '/v1/magic_links/authenticate', {
+        token,
+        attributes: { ip_address: '203.0.113.7', user_agent: 'UA/1' },
+        options: { ip_match_required: true, user_agent_match_required: true },
+      });
+      expect(match.status).toBe(200);
+    },
+  );
 
   it('checks PKCE against a stored challenge without burning the token on failure', async () => {
     const verifier = '00000000000000000000000000000000';
@@ -158,18 +169,22 @@ describe.each(DATABASES)('Embeddable magic links and authenticate on %s', (datab
     expect((await gateway.request('POST', '/v1/magic_links/authenticate', { token })).status).toBe(200);
   });
 
-  it('lets exactly one of 50 concurrent authenticates of one token win', async () => {
-    const token = await createLink();
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () => gateway.request('POST', '/v1/magic_links/authenticate', { token })),
-    );
-    const statuses = results.map((result) => result.status);
-    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
-    expect(statuses.filter((status) => status === 401)).toHaveLength(49);
-    for (const loser of results.filter((result) => result.status !== 200)) {
-      expect(loser.body.error_type).toBe('unable_to_auth_magic_link');
-    }
-  });
+  it.each(['pending', 'active'])(
+    'lets exactly one of 50 concurrent authenticates of one token win (%s user)',
+    async (status) => {
+      if (status === 'active') await useActiveUser();
+      const token = await createLink();
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => gateway.request('POST', '/v1/magic_links/authenticate', { token })),
+      );
+      const statuses = results.map((result) => result.status);
+      expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+      expect(statuses.filter((status) => status === 401)).toHaveLength(49);
+      for (const loser of results.filter((result) => result.status !== 200)) {
+        expect(loser.body.error_type).toBe('unable_to_auth_magic_link');
+      }
+    },
+  );
 
   it('stores only a keyed hash of the token', async () => {
     const token = await createLink();

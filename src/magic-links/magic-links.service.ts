@@ -1,20 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, IsNull, MoreThan, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { newId } from '../common/ids.js';
 import { StytchException } from '../common/stytch.exception.js';
 import { TokenService } from '../common/token.service.js';
 import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
 import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
 import type { MagicLinkFactorSource } from '../sessions/authentication-factors.js';
-import { SessionsService, type IssuedSession } from '../sessions/sessions.service.js';
+import { asksForSession, SessionsService, type IssuedSession } from '../sessions/sessions.service.js';
 import { UserEmail } from '../users/user-email.entity.js';
 import { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthenticateMagicLinkDto } from './dto/authenticate-magic-link.dto.js';
 import { CreateMagicLinkDto } from './dto/create-magic-link.dto.js';
 import { MagicLink } from './magic-link.entity.js';
-import { verifyPkce } from './pkce.js';
+import { codeChallengeOf, verifyPkce } from './pkce.js';
 
 export const DEFAULT_EXPIRATION_MINUTES = 60;
 
@@ -65,17 +65,24 @@ export class MagicLinksService {
   }
 
   /**
-   * Checks a token and consumes it, starting or extending a session in the same transaction when asked. Every
-   * check, the session's included, runs before the consuming write, so a failed check never burns the link; the
-   * write itself is conditional, so under any concurrency exactly one caller wins.
+   * Checks a token and consumes it, starting or extending a session in the same transaction when asked. Every check
+   * is a condition of the one conditional write that consumes the link, so a failed check never burns it and under
+   * any concurrency exactly one caller wins. Only when that write changes nothing does a read find out why: which
+   * error to answer, or that the link is good but needs more than the write alone (a pending user to activate, an
+   * email to verify, a session to issue), which one transaction then does.
    */
   async authenticate(dto: AuthenticateMagicLinkDto): Promise<AuthenticatedMagicLink> {
-    const link = await this.links.findOne({
-      where: { tokenHash: this.tokens.hash(dto.token) },
-      relations: { user: { emails: true } },
-    });
-    if (!link) throw new StytchException('magic_link_not_found');
+    const tokenHash = this.tokens.hash(dto.token);
     const now = new Date();
+    // The common case, one write then one read: no session asked for, nothing to update but the link.
+    if (!asksForSession(dto) && (await this.consume(this.dataSource.manager, tokenHash, dto, now, { alone: true }))) {
+      const link = await this.findWithUser(tokenHash);
+      return { link, user: link.user, session: undefined };
+    }
+
+    // The same checks as consume()'s conditions, in the order their errors take precedence: a check added to one
+    // must be added to the other, or the common case above would skip it.
+    const link = await this.findWithUser(tokenHash);
     if (link.consumedAt !== null || link.expiresAt <= now) throw new StytchException('unable_to_auth_magic_link');
     verifyPkce(link.codeChallenge, dto.code_verifier);
     if (dto.options?.ip_match_required && !sameAttribute(link.ipAddress, dto.attributes?.ip_address)) {
@@ -89,12 +96,8 @@ export class MagicLinksService {
 
     let session: IssuedSession | undefined;
     await this.dataSource.transaction(async (manager) => {
-      const consumed = await manager.update(
-        MagicLink,
-        { id: link.id, consumedAt: IsNull(), expiresAt: MoreThan(now) },
-        { consumedAt: now },
-      );
-      if (consumed.affected !== 1) throw new StytchException('unable_to_auth_magic_link');
+      // Another caller may have consumed the link since the read.
+      if (!(await this.consume(manager, tokenHash, dto, now))) throw new StytchException('unable_to_auth_magic_link');
       if (user.status === 'pending') {
         await manager.update(User, { id: user.id }, { status: 'active' });
         user.status = 'active';
@@ -109,6 +112,54 @@ export class MagicLinksService {
     });
     link.consumedAt = now;
     return { link, user, session };
+  }
+
+  /**
+   * Consumes the link if every check of `dto` passes: unused, unexpired, the PKCE verifier answers the challenge
+   * (or neither exists), the attributes match where `options` require it. With `alone`, only if consuming is all
+   * there is to do: the user is not pending and the link's email, if any, is verified. True when this call won.
+   */
+  private async consume(
+    manager: EntityManager,
+    tokenHash: string,
+    dto: AuthenticateMagicLinkDto,
+    now: Date,
+    { alone = false } = {},
+  ): Promise<boolean> {
+    const write = manager
+      .createQueryBuilder()
+      .update(MagicLink)
+      .set({ consumedAt: now })
+      .where('token_hash = :tokenHash', { tokenHash })
+      .andWhere('consumed_at IS NULL')
+      .andWhere('expires_at > :now', { now });
+    if (dto.code_verifier === undefined) write.andWhere('code_challenge IS NULL');
+    else write.andWhere('code_challenge = :codeChallenge', { codeChallenge: codeChallengeOf(dto.code_verifier) });
+    // A missing attribute binds NULL, which equals nothing: a required match then fails, as it must.
+    if (dto.options?.ip_match_required) {
+      write.andWhere('ip_address = :ipAddress', { ipAddress: dto.attributes?.ip_address ?? null });
+    }
+    if (dto.options?.user_agent_match_required) {
+      write.andWhere('user_agent = :userAgent', { userAgent: dto.attributes?.user_agent ?? null });
+    }
+    if (alone) {
+      write
+        .andWhere(`NOT EXISTS (SELECT 1 FROM users WHERE users.id = magic_links.user_id AND users.status = 'pending')`)
+        .andWhere(
+          '(email_id IS NULL OR EXISTS (SELECT 1 FROM user_emails ' +
+            'WHERE user_emails.id = magic_links.email_id AND user_emails.verified = :verified))',
+          { verified: true },
+        );
+    }
+    const { affected } = await write.execute();
+    return affected === 1;
+  }
+
+  /** The link with its user and the user's emails, in one query (`findOne` would add a pagination query). */
+  private async findWithUser(tokenHash: string): Promise<MagicLink> {
+    const [link] = await this.links.find({ where: { tokenHash }, relations: { user: { emails: true } } });
+    if (!link) throw new StytchException('magic_link_not_found');
+    return link;
   }
 }
 
