@@ -92,14 +92,22 @@ describe.each(DATABASES)('Embeddable magic links and authenticate on %s', (datab
     );
   });
 
-  it('refuses an unknown or malformed user_id', async () => {
+  it('refuses an unknown user_id or external id, or a malformed one, storing nothing', async () => {
+    const countLinks = async () => (await queryDatabase(gateway.databaseUrl, 'SELECT id FROM magic_links')).length;
+    const before = await countLinks();
     expectStytchError(
       await gateway.request('POST', '/v1/magic_links', { user_id: 'user-test-00000000-0000-4000-8000-000000000000' }),
       404,
       'user_not_found',
     );
+    expectStytchError(
+      await gateway.request('POST', '/v1/magic_links', { user_id: 'no-such-external-id' }),
+      404,
+      'user_not_found',
+    );
     expectStytchError(await gateway.request('POST', '/v1/magic_links', { user_id: 'bad id!' }), 400, 'invalid_user_id');
     expectStytchError(await gateway.request('POST', '/v1/magic_links', {}), 400, 'invalid_user_id');
+    expect(await countLinks()).toBe(before);
   });
 
   it.each(['pending', 'active'])(

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { FixedStatement } from '../common/fixed-statement.js';
+import { isForeignKeyViolation } from '../common/foreign-key-violation.js';
 import { newId } from '../common/ids.js';
 import { StytchException } from '../common/stytch.exception.js';
 import { TokenService } from '../common/token.service.js';
@@ -25,42 +27,64 @@ export interface AuthenticatedMagicLink {
   session: IssuedSession | undefined;
 }
 
+const EMBEDDABLE_COLUMNS =
+  'id, token_hash, ip_address, user_agent, created_at, expires_at, user_id, ' +
+  'email_id, type, redirect_url, locale, code_challenge, consumed_at';
+const EMBEDDABLE_CONSTANTS = `NULL, 'embedded', NULL, NULL, NULL, NULL`;
+
 @Injectable()
 export class MagicLinksService {
+  private readonly insertForUserId: FixedStatement;
+  private readonly insertForExternalId: FixedStatement;
+
   constructor(
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(MagicLink) private readonly links: Repository<MagicLink>,
-    @InjectRepository(User) private readonly usersRepository: Repository<User>,
     private readonly users: UsersService,
     private readonly tokens: TokenService,
     private readonly sessions: SessionsService,
-  ) {}
+  ) {
+    this.insertForUserId = new FixedStatement(
+      dataSource,
+      `INSERT INTO magic_links (${EMBEDDABLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, ${EMBEDDABLE_CONSTANTS})`,
+    );
+    this.insertForExternalId = new FixedStatement(
+      dataSource,
+      `INSERT INTO magic_links (${EMBEDDABLE_COLUMNS}) ` +
+        `SELECT $1, $2, $3, $4, $5, $6, users.id, ${EMBEDDABLE_CONSTANTS} FROM users WHERE users.external_id = $7 ` +
+        'RETURNING user_id',
+    );
+  }
 
-  /** An embeddable magic link for an existing user; the token is returned once and stored only as a hash. */
+  /**
+   * An embeddable magic link for an existing user; the token is returned once and stored only as a hash. One
+   * statement, no lookup first: for a user_id the foreign key refuses an unknown user, and an external id is
+   * resolved inside the INSERT.
+   */
   async createEmbeddable(dto: CreateMagicLinkDto): Promise<{ userId: string; token: string }> {
-    const user = await this.usersRepository.findOne({
-      where: this.users.whereUserId(dto.user_id),
-      select: { id: true },
-    });
-    if (!user) throw new StytchException('user_not_found');
+    const user = this.users.whereUserId(dto.user_id);
     const { token, hash } = this.tokens.mint();
     const now = new Date();
-    await this.links.insert({
-      id: newId('magic-link', this.options.environment),
-      tokenHash: hash,
-      userId: user.id,
-      emailId: null,
-      type: 'embedded',
-      redirectUrl: null,
-      locale: null,
-      codeChallenge: null,
-      ipAddress: dto.attributes?.ip_address ?? null,
-      userAgent: dto.attributes?.user_agent ?? null,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + (dto.expiration_minutes ?? DEFAULT_EXPIRATION_MINUTES) * 60_000),
-      consumedAt: null,
-    });
+    const values = [
+      newId('magic-link', this.options.environment),
+      hash,
+      dto.attributes?.ip_address ?? null,
+      dto.attributes?.user_agent ?? null,
+      now,
+      new Date(now.getTime() + (dto.expiration_minutes ?? DEFAULT_EXPIRATION_MINUTES) * 60_000),
+    ];
+    if ('externalId' in user) {
+      const { records } = await this.insertForExternalId.run([...values, user.externalId]);
+      if (records.length === 0) throw new StytchException('user_not_found');
+      return { userId: (records[0] as { user_id: string }).user_id, token };
+    }
+    try {
+      await this.insertForUserId.run([...values, user.id]);
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw new StytchException('user_not_found');
+      throw error;
+    }
     return { userId: user.id, token };
   }
 
