@@ -54,6 +54,27 @@ describe.each(DATABASES)('Embeddable magic links and authenticate on %s', (datab
     expectStytchError(again, 401, 'unable_to_auth_magic_link');
   });
 
+  it('answers with the user exactly as GET /v1/users does, on either path', async () => {
+    for (const create_user_as_pending of [false, true]) {
+      const created = await gateway.request('POST', '/v1/users', {
+        email: `full${counter}-${create_user_as_pending}@example.com`,
+        create_user_as_pending,
+        name: { first_name: 'Ada', last_name: 'Lovelace' },
+        trusted_metadata: { plan: 'pro', seats: 3 },
+        untrusted_metadata: { theme: 'dark' },
+      });
+      userId = created.body.user_id;
+      const authenticated = await gateway.request('POST', '/v1/magic_links/authenticate', {
+        token: await createLink(),
+      });
+      expect(authenticated.status).toBe(200);
+      const { request_id, status_code, ...fetched } = (await gateway.request('GET', `/v1/users/${userId}`)).body;
+      expect([request_id, status_code]).toEqual([expect.any(String), 200]);
+      expect(authenticated.body.user).toEqual(fetched);
+      expect(fetched).toMatchObject({ status: 'active', name: { first_name: 'Ada' }, trusted_metadata: { seats: 3 } });
+    }
+  });
+
   it('answers magic_link_not_found for an unknown token', async () => {
     expectStytchError(
       await gateway.request('POST', '/v1/magic_links/authenticate', {

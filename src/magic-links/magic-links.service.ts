@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { EntityRows } from '../common/entity-rows.js';
 import { FixedStatement } from '../common/fixed-statement.js';
 import { isForeignKeyViolation } from '../common/foreign-key-violation.js';
 import { newId } from '../common/ids.js';
@@ -36,11 +37,14 @@ const EMBEDDABLE_CONSTANTS = `NULL, 'embedded', NULL, NULL, NULL, NULL`;
 export class MagicLinksService {
   private readonly insertForUserId: FixedStatement;
   private readonly insertForExternalId: FixedStatement;
+  private readonly linkRows: EntityRows<MagicLink>;
+  private readonly userRows: EntityRows<User>;
+  private readonly emailRows: EntityRows<UserEmail>;
+  private readonly selectWithUser: FixedStatement;
 
   constructor(
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRepository(MagicLink) private readonly links: Repository<MagicLink>,
     private readonly users: UsersService,
     private readonly tokens: TokenService,
     private readonly sessions: SessionsService,
@@ -54,6 +58,14 @@ export class MagicLinksService {
       `INSERT INTO magic_links (${EMBEDDABLE_COLUMNS}) ` +
         `SELECT $1, $2, $3, $4, $5, $6, users.id, ${EMBEDDABLE_CONSTANTS} FROM users WHERE users.external_id = $7 ` +
         'RETURNING user_id',
+    );
+    this.linkRows = new EntityRows(dataSource, MagicLink, 'l');
+    this.userRows = new EntityRows(dataSource, User, 'u');
+    this.emailRows = new EntityRows(dataSource, UserEmail, 'e');
+    this.selectWithUser = new FixedStatement(
+      dataSource,
+      `SELECT ${this.linkRows.select}, ${this.userRows.select}, ${this.emailRows.select} FROM magic_links l ` +
+        'JOIN users u ON u.id = l.user_id LEFT JOIN user_emails e ON e.user_id = u.id WHERE l.token_hash = $1',
     );
   }
 
@@ -99,7 +111,7 @@ export class MagicLinksService {
     const tokenHash = this.tokens.hash(dto.token);
     const now = new Date();
     // The common case, one write then one read: no session asked for, nothing to update but the link.
-    if (!asksForSession(dto) && (await this.consume(this.dataSource.manager, tokenHash, dto, now, { alone: true }))) {
+    if (!asksForSession(dto) && (await this.consume(tokenHash, dto, now, { alone: true }))) {
       const link = await this.findWithUser(tokenHash);
       return { link, user: link.user, session: undefined };
     }
@@ -121,7 +133,8 @@ export class MagicLinksService {
     let session: IssuedSession | undefined;
     await this.dataSource.transaction(async (manager) => {
       // Another caller may have consumed the link since the read.
-      if (!(await this.consume(manager, tokenHash, dto, now))) throw new StytchException('unable_to_auth_magic_link');
+      if (!(await this.consume(tokenHash, dto, now, { manager })))
+        throw new StytchException('unable_to_auth_magic_link');
       if (user.status === 'pending') {
         await manager.update(User, { id: user.id }, { status: 'active' });
         user.status = 'active';
@@ -141,48 +154,44 @@ export class MagicLinksService {
   /**
    * Consumes the link if every check of `dto` passes: unused, unexpired, the PKCE verifier answers the challenge
    * (or neither exists), the attributes match where `options` require it. With `alone`, only if consuming is all
-   * there is to do: the user is not pending and the link's email, if any, is verified. True when this call won.
+   * there is to do: the user is not pending and the link's email, if any, is verified. In `manager`'s transaction
+   * when given. True when this call won.
    */
   private async consume(
-    manager: EntityManager,
     tokenHash: string,
     dto: AuthenticateMagicLinkDto,
     now: Date,
-    { alone = false } = {},
+    { alone = false, manager }: { alone?: boolean; manager?: EntityManager },
   ): Promise<boolean> {
-    const write = manager
-      .createQueryBuilder()
-      .update(MagicLink)
-      .set({ consumedAt: now })
-      .where('token_hash = :tokenHash', { tokenHash })
-      .andWhere('consumed_at IS NULL')
-      .andWhere('expires_at > :now', { now });
-    if (dto.code_verifier === undefined) write.andWhere('code_challenge IS NULL');
-    else write.andWhere('code_challenge = :codeChallenge', { codeChallenge: codeChallengeOf(dto.code_verifier) });
+    const parameters: unknown[] = [now, tokenHash, now];
+    const conditions = ['token_hash = $2', 'consumed_at IS NULL', 'expires_at > $3'];
+    const bind = (value: unknown) => `$${parameters.push(value)}`;
+    if (dto.code_verifier === undefined) conditions.push('code_challenge IS NULL');
+    else conditions.push(`code_challenge = ${bind(codeChallengeOf(dto.code_verifier))}`);
     // A missing attribute binds NULL, which equals nothing: a required match then fails, as it must.
-    if (dto.options?.ip_match_required) {
-      write.andWhere('ip_address = :ipAddress', { ipAddress: dto.attributes?.ip_address ?? null });
-    }
+    if (dto.options?.ip_match_required) conditions.push(`ip_address = ${bind(dto.attributes?.ip_address ?? null)}`);
     if (dto.options?.user_agent_match_required) {
-      write.andWhere('user_agent = :userAgent', { userAgent: dto.attributes?.user_agent ?? null });
+      conditions.push(`user_agent = ${bind(dto.attributes?.user_agent ?? null)}`);
     }
     if (alone) {
-      write
-        .andWhere(`NOT EXISTS (SELECT 1 FROM users WHERE users.id = magic_links.user_id AND users.status = 'pending')`)
-        .andWhere(
-          '(email_id IS NULL OR EXISTS (SELECT 1 FROM user_emails ' +
-            'WHERE user_emails.id = magic_links.email_id AND user_emails.verified = :verified))',
-          { verified: true },
-        );
+      conditions.push(
+        `NOT EXISTS (SELECT 1 FROM users WHERE users.id = magic_links.user_id AND users.status = 'pending')`,
+        '(email_id IS NULL OR EXISTS (SELECT 1 FROM user_emails ' +
+          `WHERE user_emails.id = magic_links.email_id AND user_emails.verified = ${bind(true)}))`,
+      );
     }
-    const { affected } = await write.execute();
+    const sql = `UPDATE magic_links SET consumed_at = $1 WHERE ${conditions.join(' AND ')}`;
+    const { affected } = await new FixedStatement(this.dataSource, sql).run(parameters, manager);
     return affected === 1;
   }
 
-  /** The link with its user and the user's emails, in one query (`findOne` would add a pagination query). */
+  /** The link with its user and the user's emails, in one query. */
   private async findWithUser(tokenHash: string): Promise<MagicLink> {
-    const [link] = await this.links.find({ where: { tokenHash }, relations: { user: { emails: true } } });
-    if (!link) throw new StytchException('magic_link_not_found');
+    const { records } = await this.selectWithUser.run([tokenHash]);
+    if (records.length === 0) throw new StytchException('magic_link_not_found');
+    const link = this.linkRows.read(records[0])!;
+    link.user = this.userRows.read(records[0])!;
+    link.user.emails = records.flatMap((row) => this.emailRows.read(row) ?? []);
     return link;
   }
 }
