@@ -32,6 +32,8 @@ const EMBEDDABLE_COLUMNS =
   'id, token_hash, ip_address, user_agent, created_at, expires_at, user_id, ' +
   'email_id, type, redirect_url, locale, code_challenge, consumed_at';
 const EMBEDDABLE_CONSTANTS = `NULL, 'embedded', NULL, NULL, NULL, NULL`;
+/** A link `l` with its user `u` and the user's emails `e`, one row per email. */
+const WITH_USER_JOINS = 'JOIN users u ON u.id = l.user_id LEFT JOIN user_emails e ON e.user_id = u.id';
 
 @Injectable()
 export class MagicLinksService {
@@ -40,7 +42,11 @@ export class MagicLinksService {
   private readonly linkRows: EntityRows<MagicLink>;
   private readonly userRows: EntityRows<User>;
   private readonly emailRows: EntityRows<UserEmail>;
+  /** Every column of a link `l`, its user `u` and an email `e`, for `WITH_USER_JOINS`. */
+  private readonly withUserColumns: string;
   private readonly selectWithUser: FixedStatement;
+  /** The consuming UPDATEs, one per combination of checks, built once each. */
+  private readonly consumeStatements = new Map<string, FixedStatement>();
 
   constructor(
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
@@ -62,10 +68,10 @@ export class MagicLinksService {
     this.linkRows = new EntityRows(dataSource, MagicLink, 'l');
     this.userRows = new EntityRows(dataSource, User, 'u');
     this.emailRows = new EntityRows(dataSource, UserEmail, 'e');
+    this.withUserColumns = `${this.linkRows.select}, ${this.userRows.select}, ${this.emailRows.select}`;
     this.selectWithUser = new FixedStatement(
       dataSource,
-      `SELECT ${this.linkRows.select}, ${this.userRows.select}, ${this.emailRows.select} FROM magic_links l ` +
-        'JOIN users u ON u.id = l.user_id LEFT JOIN user_emails e ON e.user_id = u.id WHERE l.token_hash = $1',
+      `SELECT ${this.withUserColumns} FROM magic_links l ${WITH_USER_JOINS} WHERE l.token_hash = $1`,
     );
   }
 
@@ -110,11 +116,9 @@ export class MagicLinksService {
   async authenticate(dto: AuthenticateMagicLinkDto): Promise<AuthenticatedMagicLink> {
     const tokenHash = this.tokens.hash(dto.token);
     const now = new Date();
-    // The common case, one write then one read: no session asked for, nothing to update but the link.
-    if (!asksForSession(dto) && (await this.consume(tokenHash, dto, now, { alone: true }))) {
-      const link = await this.findWithUser(tokenHash);
-      return { link, user: link.user, session: undefined };
-    }
+    // The common case: no session asked for, nothing to update but the link.
+    const consumed = asksForSession(dto) ? undefined : await this.consumeAlone(tokenHash, dto, now);
+    if (consumed) return { link: consumed, user: consumed.user, session: undefined };
 
     // The same checks as consume()'s conditions, in the order their errors take precedence: a check added to one
     // must be added to the other, or the common case above would skip it.
@@ -133,8 +137,7 @@ export class MagicLinksService {
     let session: IssuedSession | undefined;
     await this.dataSource.transaction(async (manager) => {
       // Another caller may have consumed the link since the read.
-      if (!(await this.consume(tokenHash, dto, now, { manager })))
-        throw new StytchException('unable_to_auth_magic_link');
+      if (!(await this.consumeIn(manager, tokenHash, dto, now))) throw new StytchException('unable_to_auth_magic_link');
       if (user.status === 'pending') {
         await manager.update(User, { id: user.id }, { status: 'active' });
         user.status = 'active';
@@ -152,17 +155,47 @@ export class MagicLinksService {
   }
 
   /**
-   * Consumes the link if every check of `dto` passes: unused, unexpired, the PKCE verifier answers the challenge
-   * (or neither exists), the attributes match where `options` require it. With `alone`, only if consuming is all
-   * there is to do: the user is not pending and the link's email, if any, is verified. In `manager`'s transaction
-   * when given. True when this call won.
+   * Consumes the link when that is all there is to do (see `consumeUpdate`'s `alone`) and returns it with its user,
+   * or undefined when nothing was consumed. On PostgreSQL the write and the read are one statement, one round trip.
    */
-  private async consume(
+  private async consumeAlone(
     tokenHash: string,
     dto: AuthenticateMagicLinkDto,
     now: Date,
-    { alone = false, manager }: { alone?: boolean; manager?: EntityManager },
+  ): Promise<MagicLink | undefined> {
+    const { sql, parameters } = this.consumeUpdate(tokenHash, dto, now, true);
+    if (this.dataSource.options.type === 'postgres') {
+      const consumed = `WITH l AS (${sql} RETURNING *) SELECT ${this.withUserColumns} FROM l ${WITH_USER_JOINS}`;
+      const { records } = await this.statement(consumed).run(parameters);
+      return records.length === 0 ? undefined : this.linkWithUser(records);
+    }
+    const { affected } = await this.statement(sql).run(parameters);
+    return affected === 1 ? this.findWithUser(tokenHash) : undefined;
+  }
+
+  /** Consumes the link in `manager`'s transaction if every check passes; true when this call won. */
+  private async consumeIn(
+    manager: EntityManager,
+    tokenHash: string,
+    dto: AuthenticateMagicLinkDto,
+    now: Date,
   ): Promise<boolean> {
+    const { sql, parameters } = this.consumeUpdate(tokenHash, dto, now, false);
+    const { affected } = await this.statement(sql).run(parameters, manager);
+    return affected === 1;
+  }
+
+  /**
+   * The UPDATE that consumes the link if every check of `dto` passes: unused, unexpired, the PKCE verifier answers
+   * the challenge (or neither exists), the attributes match where `options` require it. With `alone`, only if
+   * consuming is all there is to do: the user is not pending and the link's email, if any, is verified.
+   */
+  private consumeUpdate(
+    tokenHash: string,
+    dto: AuthenticateMagicLinkDto,
+    now: Date,
+    alone: boolean,
+  ): { sql: string; parameters: unknown[] } {
     const parameters: unknown[] = [now, tokenHash, now];
     const conditions = ['token_hash = $2', 'consumed_at IS NULL', 'expires_at > $3'];
     const bind = (value: unknown) => `$${parameters.push(value)}`;
@@ -180,18 +213,27 @@ export class MagicLinksService {
           `WHERE user_emails.id = magic_links.email_id AND user_emails.verified = ${bind(true)}))`,
       );
     }
-    const sql = `UPDATE magic_links SET consumed_at = $1 WHERE ${conditions.join(' AND ')}`;
-    const { affected } = await new FixedStatement(this.dataSource, sql).run(parameters, manager);
-    return affected === 1;
+    return { sql: `UPDATE magic_links SET consumed_at = $1 WHERE ${conditions.join(' AND ')}`, parameters };
+  }
+
+  private statement(sql: string): FixedStatement {
+    let statement = this.consumeStatements.get(sql);
+    if (!statement) this.consumeStatements.set(sql, (statement = new FixedStatement(this.dataSource, sql)));
+    return statement;
   }
 
   /** The link with its user and the user's emails, in one query. */
   private async findWithUser(tokenHash: string): Promise<MagicLink> {
     const { records } = await this.selectWithUser.run([tokenHash]);
     if (records.length === 0) throw new StytchException('magic_link_not_found');
-    const link = this.linkRows.read(records[0])!;
-    link.user = this.userRows.read(records[0])!;
-    link.user.emails = records.flatMap((row) => this.emailRows.read(row) ?? []);
+    return this.linkWithUser(records);
+  }
+
+  /** The link of rows selected `FROM … l ${WITH_USER_JOINS}`, with its user and the user's emails. */
+  private linkWithUser(rows: Record<string, unknown>[]): MagicLink {
+    const link = this.linkRows.read(rows[0])!;
+    link.user = this.userRows.read(rows[0])!;
+    link.user.emails = rows.flatMap((row) => this.emailRows.read(row) ?? []);
     return link;
   }
 }
