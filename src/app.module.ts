@@ -50,6 +50,9 @@ export class AppModule {
               getTracker: () => projectId,
             },
           ],
+          // No X-RateLimit-* headers: Stytch sends none, the per-project ones would tell every client how much the
+          // whole project is calling, and they cost six headers per response. A 429 still carries Retry-After.
+          setHeaders: false,
           storage: config.redisUrl
             ? new RedisThrottlerStorage(new Redis(config.redisUrl))
             : new MemoryThrottlerStorage(),
