@@ -7,6 +7,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { stdSerializers } from 'pino';
+import { MemoryThrottlerStorage } from './common/memory-throttler.storage.js';
 import { RedisThrottlerStorage } from './common/redis-throttler.storage.js';
 import { StytchThrottlerGuard } from './common/stytch-throttler.guard.js';
 import { emailThrottlers } from './email/email-rate-limits.js';
@@ -52,10 +53,13 @@ export class AppModule {
             },
             ...emailThrottlers(config.rateLimits.email),
           ],
+          // No X-RateLimit-* headers: Stytch sends none, the per-project ones would tell every client how much the
+          // whole project is calling, and they cost six headers per response. A 429 still carries Retry-After.
+          setHeaders: false,
           // Fail fast when Redis is down: the request answers 503 at once rather than waiting for a reconnect.
           storage: config.redisUrl
             ? new RedisThrottlerStorage(new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }))
-            : undefined,
+            : new MemoryThrottlerStorage(),
         }),
         ...(config.redisUrl ? [BullModule.forRoot({ url: config.redisUrl, prefix: 'magic-links' })] : []),
         TerminusModule,

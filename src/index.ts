@@ -64,6 +64,7 @@ export { StytchException } from './common/stytch.exception.js';
 export { STYTCH_ERRORS, type StytchErrorType } from './common/stytch-errors.js';
 export { StytchExceptionFilter } from './common/stytch-exception.filter.js';
 export { StytchThrottlerGuard } from './common/stytch-throttler.guard.js';
+export { MemoryThrottlerStorage } from './common/memory-throttler.storage.js';
 export { RedisThrottlerStorage } from './common/redis-throttler.storage.js';
 export { EmailDelivery, type EmailDeliveryStatus, type EmailKind } from './email/email-delivery.entity.js';
 export { EmailMagicLinksService, type SentMagicLink } from './email/email-magic-links.service.js';

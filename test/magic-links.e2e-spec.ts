@@ -18,6 +18,13 @@ describe.each(DATABASES)('Embeddable magic links and authenticate on %s', (datab
     userId = created.body.user_id;
   });
 
+  // The beforeEach user is pending, so its links are consumed in a transaction that activates it; an active user's
+  // link takes the other path, the conditional write alone.
+  const useActiveUser = async () => {
+    const created = await gateway.request('POST', '/v1/users', { email: `active${counter}@example.com` });
+    userId = created.body.user_id;
+  };
+
   const createLink = async (body: Record<string, unknown> = {}) => {
     const response = await gateway.request('POST', '/v1/magic_links', { user_id: userId, ...body });
     expect(response.status).toBe(200);
@@ -45,6 +52,27 @@ describe.each(DATABASES)('Embeddable magic links and authenticate on %s', (datab
 
     const again = await gateway.request('POST', '/v1/magic_links/authenticate', { token: created.body.token });
     expectStytchError(again, 401, 'unable_to_auth_magic_link');
+  });
+
+  it('answers with the user exactly as GET /v1/users does, on either path', async () => {
+    for (const create_user_as_pending of [false, true]) {
+      const created = await gateway.request('POST', '/v1/users', {
+        email: `full${counter}-${create_user_as_pending}@example.com`,
+        create_user_as_pending,
+        name: { first_name: 'Ada', last_name: 'Lovelace' },
+        trusted_metadata: { plan: 'pro', seats: 3 },
+        untrusted_metadata: { theme: 'dark' },
+      });
+      userId = created.body.user_id;
+      const authenticated = await gateway.request('POST', '/v1/magic_links/authenticate', {
+        token: await createLink(),
+      });
+      expect(authenticated.status).toBe(200);
+      const { request_id, status_code, ...fetched } = (await gateway.request('GET', `/v1/users/${userId}`)).body;
+      expect([request_id, status_code]).toEqual([expect.any(String), 200]);
+      expect(authenticated.body.user).toEqual(fetched);
+      expect(fetched).toMatchObject({ status: 'active', name: { first_name: 'Ada' }, trusted_metadata: { seats: 3 } });
+    }
   });
 
   it('answers magic_link_not_found for an unknown token', async () => {
@@ -85,37 +113,49 @@ describe.each(DATABASES)('Embeddable magic links and authenticate on %s', (datab
     );
   });
 
-  it('refuses an unknown or malformed user_id', async () => {
+  it('refuses an unknown user_id or external id, or a malformed one, storing nothing', async () => {
+    const countLinks = async () => (await queryDatabase(gateway.databaseUrl, 'SELECT id FROM magic_links')).length;
+    const before = await countLinks();
     expectStytchError(
       await gateway.request('POST', '/v1/magic_links', { user_id: 'user-test-00000000-0000-4000-8000-000000000000' }),
       404,
       'user_not_found',
     );
+    expectStytchError(
+      await gateway.request('POST', '/v1/magic_links', { user_id: 'no-such-external-id' }),
+      404,
+      'user_not_found',
+    );
     expectStytchError(await gateway.request('POST', '/v1/magic_links', { user_id: 'bad id!' }), 400, 'invalid_user_id');
     expectStytchError(await gateway.request('POST', '/v1/magic_links', {}), 400, 'invalid_user_id');
+    expect(await countLinks()).toBe(before);
   });
 
-  it('matches IP and user agent only when options require it, and a mismatch does not burn the token', async () => {
-    const token = await createLink({ attributes: { ip_address: '203.0.113.7', user_agent: 'UA/1' } });
-    const mismatch = await gateway.request('POST', '/v1/magic_links/authenticate', {
-      token,
-      attributes: { ip_address: '198.51.100.1', user_agent: 'UA/1' },
-      options: { ip_match_required: true },
-    });
-    expectStytchError(mismatch, 401, 'attribute_mismatch');
-    const uaMismatch = await gateway.request('POST', '/v1/magic_links/authenticate', {
-      token,
-      attributes: { ip_address: '203.0.113.7', user_agent: 'UA/2' },
-      options: { user_agent_match_required: true },
-    });
-    expectStytchError(uaMismatch, 401, 'attribute_mismatch');
-    const match = await gateway.request('POST', '/v1/magic_links/authenticate', {
-      token,
-      attributes: { ip_address: '203.0.113.7', user_agent: 'UA/1' },
-      options: { ip_match_required: true, user_agent_match_required: true },
-    });
-    expect(match.status).toBe(200);
-  });
+  it.each(['pending', 'active'])(
+    'matches IP and user agent only when options require it, and a mismatch does not burn the token (%s user)',
+    async (status) => {
+      if (status === 'active') await useActiveUser();
+      const token = await createLink({ attributes: { ip_address: '203.0.113.7', user_agent: 'UA/1' } });
+      const mismatch = await gateway.request('POST', '/v1/magic_links/authenticate', {
+        token,
+        attributes: { ip_address: '198.51.100.1', user_agent: 'UA/1' },
+        options: { ip_match_required: true },
+      });
+      expectStytchError(mismatch, 401, 'attribute_mismatch');
+      const uaMismatch = await gateway.request('POST', '/v1/magic_links/authenticate', {
+        token,
+        attributes: { ip_address: '203.0.113.7', user_agent: 'UA/2' },
+        options: { user_agent_match_required: true },
+      });
+      expectStytchError(uaMismatch, 401, 'attribute_mismatch');
+      const match = await gateway.request('POST', '/v1/magic_links/authenticate', {
+        token,
+        attributes: { ip_address: '203.0.113.7', user_agent: 'UA/1' },
+        options: { ip_match_required: true, user_agent_match_required: true },
+      });
+      expect(match.status).toBe(200);
+    },
+  );
 
   it('checks PKCE against a stored challenge without burning the token on failure', async () => {
     const verifier = '00000000000000000000000000000000';
@@ -158,18 +198,22 @@ describe.each(DATABASES)('Embeddable magic links and authenticate on %s', (datab
     expect((await gateway.request('POST', '/v1/magic_links/authenticate', { token })).status).toBe(200);
   });
 
-  it('lets exactly one of 50 concurrent authenticates of one token win', async () => {
-    const token = await createLink();
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () => gateway.request('POST', '/v1/magic_links/authenticate', { token })),
-    );
-    const statuses = results.map((result) => result.status);
-    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
-    expect(statuses.filter((status) => status === 401)).toHaveLength(49);
-    for (const loser of results.filter((result) => result.status !== 200)) {
-      expect(loser.body.error_type).toBe('unable_to_auth_magic_link');
-    }
-  });
+  it.each(['pending', 'active'])(
+    'lets exactly one of 50 concurrent authenticates of one token win (%s user)',
+    async (status) => {
+      if (status === 'active') await useActiveUser();
+      const token = await createLink();
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => gateway.request('POST', '/v1/magic_links/authenticate', { token })),
+      );
+      const statuses = results.map((result) => result.status);
+      expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+      expect(statuses.filter((status) => status === 401)).toHaveLength(49);
+      for (const loser of results.filter((result) => result.status !== 200)) {
+        expect(loser.body.error_type).toBe('unable_to_auth_magic_link');
+      }
+    },
+  );
 
   it('stores only a keyed hash of the token', async () => {
     const token = await createLink();

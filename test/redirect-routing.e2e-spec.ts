@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { launchPersonBrowser, launchScannerBrowser } from './support/browsers.js';
-import { sendLoginLink, type SentLink } from './support/email-link.js';
+import { emailLoginLink, sendLoginLink, type SentLink } from './support/email-link.js';
 import {
   DATABASES,
   expectStytchError,
@@ -223,6 +223,23 @@ describe.each(DATABASES)('Redirect routing over HTTP on %s', (database) => {
     expect(blocked.signals).toEqual(expect.arrayContaining(['bot_user_agent', 'no_fetch_metadata', 'no_script']));
     expect(app.hits).toEqual([]);
     expect((await authenticate(gateway, link.token)).status).toBe(200);
+  });
+
+  it('refuses device_match_required for a link nobody confirmed, without burning it, for a verified email too', async () => {
+    const email = nextEmail();
+    const first = await sendLoginLink(gateway, { email, redirectUrl });
+    // The first authenticate verifies the email: the next link takes the path where consuming is all there is to do.
+    expect((await authenticate(gateway, first.token)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // one send per second per email
+    const { token } = await emailLoginLink(gateway, { email, redirectUrl });
+    await fetch(first.url.replace(first.token, token), { headers: CURL }); // viewed by a scanner, never confirmed
+    const attributes = { ip_address: '127.0.0.1', user_agent: CURL['user-agent'] };
+    expectStytchError(
+      await authenticate(gateway, token, { attributes, options: { device_match_required: true } }),
+      401,
+      'attribute_mismatch',
+    );
+    expect((await authenticate(gateway, token)).status).toBe(200);
   });
 
   it("localizes the page in the link's locale, and an unknown token's in the browser's language", async () => {

@@ -264,6 +264,11 @@ export class SessionsService {
   }
 }
 
+/** True when an authenticate names a session or asks for one, so that sessions have something to check or write. */
+export function asksForSession(request: SessionRequest): boolean {
+  return Boolean(request.session_token || request.session_jwt) || request.session_duration_minutes !== undefined;
+}
+
 /** The one credential given (empty strings count as absent); `too_many_session_arguments` for both. */
 function onlyOne(credentials: SessionCredentials): SessionCredentials | undefined {
   const token = credentials.session_token || undefined;

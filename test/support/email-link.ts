@@ -41,17 +41,25 @@ export async function emailLoginLink(
   return { token, url, userId: sent.body.user_id, emailId: sent.body.email_id };
 }
 
-/** The redirect link in the mail to `address` once it reaches the outbox; fails after `timeoutMs`. */
+/** Outbox files already read, per gateway: each send's link is read from its own mail. */
+const readMails = new WeakMap<RunningGateway, Set<string>>();
+
+/** The redirect link in the next unread mail to `address` once it reaches the outbox; fails after `timeoutMs`. */
 async function linkInMailTo(gateway: RunningGateway, address: string, timeoutMs = 10_000): Promise<string> {
-  const seen = new Set<string>();
+  const returned = readMails.get(gateway) ?? new Set<string>();
+  readMails.set(gateway, returned);
+  const toOthers = new Set<string>();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const file of await readdir(gateway.outboxDir).catch(() => [] as string[])) {
-      if (!file.endsWith('.eml') || seen.has(file)) continue;
-      seen.add(file);
+      if (!file.endsWith('.eml') || returned.has(file) || toOthers.has(file)) continue;
       const mail = await simpleParser(await readFile(join(gateway.outboxDir, file)));
       const to = Array.isArray(mail.to) ? mail.to : [mail.to];
-      if (!to.some((entry) => entry?.value.some((recipient) => recipient.address === address))) continue;
+      if (!to.some((entry) => entry?.value.some((recipient) => recipient.address === address))) {
+        toOthers.add(file);
+        continue;
+      }
+      returned.add(file);
       const link = mail.text?.match(/https?:\/\/\S+\/v1\/magic_links\/redirect\?\S+/)?.[0];
       if (!link) throw new Error(`The mail to ${address} has no redirect link:\n${mail.text}`);
       return link;
