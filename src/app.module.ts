@@ -7,6 +7,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { stdSerializers } from 'pino';
+import { isBrowserFacing } from './common/browser-facing.decorator.js';
 import { MemoryThrottlerStorage } from './common/memory-throttler.storage.js';
 import { RedisThrottlerStorage } from './common/redis-throttler.storage.js';
 import { StytchThrottlerGuard } from './common/stytch-throttler.guard.js';
@@ -50,6 +51,7 @@ export class AppModule {
               limit: config.rateLimits.perProject.limit,
               ttl: config.rateLimits.perProject.ttlSeconds * 1000,
               getTracker: () => projectId,
+              skipIf: isBrowserFacing,
             },
             ...emailThrottlers(config.rateLimits.email),
           ],

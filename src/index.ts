@@ -66,6 +66,7 @@ export { StytchExceptionFilter } from './common/stytch-exception.filter.js';
 export { StytchThrottlerGuard } from './common/stytch-throttler.guard.js';
 export { MemoryThrottlerStorage } from './common/memory-throttler.storage.js';
 export { RedisThrottlerStorage } from './common/redis-throttler.storage.js';
+export { BrowserFacing, isBrowserFacing } from './common/browser-facing.decorator.js';
 export { EmailDelivery, type EmailDeliveryStatus, type EmailKind } from './email/email-delivery.entity.js';
 export { EmailMagicLinksService, type SentMagicLink } from './email/email-magic-links.service.js';
 export { EmailDeliverySweeper } from './email/email-delivery.sweeper.js';

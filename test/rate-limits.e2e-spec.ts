@@ -48,6 +48,24 @@ describe('Rate limits', () => {
     expectTooManyRequests(await createUser(gateway, 4, { 'x-forwarded-for': '198.51.100.99' }));
   });
 
+  it("keeps the redirect page off the project's budget, but not off the per-IP one", async () => {
+    const gateway = await start({ RATE_LIMIT_PER_PROJECT: '2/60', RATE_LIMIT_PER_IP: '5/60', TRUST_PROXY: 'true' });
+    const page = (ip: string) =>
+      fetch(`${gateway.url}/v1/magic_links/redirect?stytch_token_type=magic_links&token=${'A'.repeat(44)}`, {
+        headers: { 'x-forwarded-for': ip },
+      });
+    // A scanner fleet opening mailed links from many addresses: every page is served...
+    for (let n = 0; n < 6; n++) expect((await page(`203.0.113.${n + 1}`)).status).toBe(200);
+    // ...and the backend's API calls still have their whole budget.
+    for (let n = 0; n < 2; n++) {
+      expect((await createUser(gateway, n, { 'x-forwarded-for': '198.51.100.1' })).status).toBe(200);
+    }
+    expectTooManyRequests(await createUser(gateway, 2, { 'x-forwarded-for': '198.51.100.2' }));
+    // One address opening pages over and over is still limited.
+    for (let n = 0; n < 5; n++) expect((await page('203.0.113.200')).status).toBe(200);
+    expect((await page('203.0.113.200')).status).toBe(429);
+  });
+
   it('ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
     const gateway = await start({ RATE_LIMIT_PER_IP: '2/60' });
     await createUser(gateway, 0, { 'x-forwarded-for': '198.51.100.1' });

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiStytchErrors } from '../common/api-stytch-errors.decorator.js';
+import { BrowserFacing } from '../common/browser-facing.decorator.js';
 import { deviceAttributesOf } from '../common/device-attributes.decorator.js';
 import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
 import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
@@ -32,6 +33,7 @@ interface ReplyLike {
  * auth (browsers have no credentials) and no JSON envelope (browsers get pages); see docs/redirect-routing.md.
  */
 @ApiTags('Redirect routing')
+@BrowserFacing()
 @Controller('v1/magic_links/redirect')
 export class RedirectController {
   /** `form-action` must allow the 303 to the app, so it lists every registered redirect URL's origin. */
