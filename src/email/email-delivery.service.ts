@@ -1,8 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { LessThanOrEqual, Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { EntityRows } from '../common/entity-rows.js';
+import { FixedStatement } from '../common/fixed-statement.js';
+import { MagicLink } from '../magic-links/magic-link.entity.js';
 import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
 import type { EmailLocale, ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import { User } from '../users/user.entity.js';
 import { EmailDelivery } from './email-delivery.entity.js';
 import { EmailTemplatesService } from './email-templates.service.js';
 import { emailedMagicLinkUrl } from './magic-link-url.js';
@@ -22,25 +26,52 @@ export type DeliveryOutcome = { retry: false } | { retry: true; attempt: number;
 @Injectable()
 export class EmailDeliveryService {
   private readonly logger = new Logger('EmailDelivery');
+  private readonly deliveryRows: EntityRows<EmailDelivery>;
+  private readonly linkRows: EntityRows<MagicLink>;
+  private readonly userRows: EntityRows<User>;
+  /**
+   * The claim, one statement: a queued delivery that is due, or a claimed one whose worker's claim ran out (that
+   * worker died or hung), counting the attempt and returning its number.
+   */
+  private readonly claimStatement: FixedStatement;
+  /** The delivery with its link and user, one statement (findOne with two relations takes two). */
+  private readonly selectWithLink: FixedStatement;
 
   constructor(
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
+    @InjectDataSource() dataSource: DataSource,
     @InjectRepository(EmailDelivery) private readonly deliveries: Repository<EmailDelivery>,
     private readonly templates: EmailTemplatesService,
     private readonly transport: MailTransportService,
     private readonly sealer: TokenSealer,
-  ) {}
+  ) {
+    this.deliveryRows = new EntityRows(dataSource, EmailDelivery, 'd');
+    this.linkRows = new EntityRows(dataSource, MagicLink, 'l');
+    this.userRows = new EntityRows(dataSource, User, 'u');
+    this.claimStatement = new FixedStatement(
+      dataSource,
+      `UPDATE email_deliveries SET status = 'sending', lease_until = $1, attempts = attempts + 1 WHERE id = $2 AND ` +
+        `((status = 'queued' AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until <= $4)) ` +
+        'RETURNING attempts',
+    );
+    this.selectWithLink = new FixedStatement(
+      dataSource,
+      `SELECT ${this.deliveryRows.select}, ${this.linkRows.select}, ${this.userRows.select} FROM email_deliveries d ` +
+        'JOIN magic_links l ON l.id = d.magic_link_id JOIN users u ON u.id = d.user_id WHERE d.id = $1',
+    );
+  }
 
   async deliver(id: string): Promise<DeliveryOutcome> {
     const attempt = await this.claim(id);
     if (attempt === undefined) return { retry: false };
-    const delivery = await this.deliveries.findOne({
-      where: { id },
-      relations: { magicLink: true, user: true },
-    });
+    const { records } = await this.selectWithLink.run([id]);
     // Deleted meanwhile (the user was deleted, the invite revoked): nothing to send.
-    if (!delivery || delivery.sealedToken === null) return { retry: false };
-    const link = delivery.magicLink;
+    if (records.length === 0) return { retry: false };
+    const row = records[0] as Record<string, unknown>;
+    const delivery = this.deliveryRows.read(row)!;
+    if (delivery.sealedToken === null) return { retry: false };
+    const link = this.linkRows.read(row)!;
+    const user = this.userRows.read(row)!;
     if (link.consumedAt !== null || link.expiresAt <= new Date()) {
       await this.finish(id, attempt, { status: 'failed', lastError: 'The link expired or was used before delivery.' });
       return { retry: false };
@@ -54,8 +85,8 @@ export class EmailDeliveryService {
         expirationMinutes: Math.round((link.expiresAt.getTime() - link.createdAt.getTime()) / 60_000),
         locale: delivery.locale as EmailLocale,
         kind: delivery.kind,
-        firstName: delivery.user.name?.first_name,
-        lastName: delivery.user.name?.last_name,
+        firstName: user.name?.first_name,
+        lastName: user.name?.last_name,
       });
       messageId = await this.transport.send({ ...mail, deliveryId: id, to: delivery.toAddress, link: url });
     } catch (error) {
@@ -72,24 +103,12 @@ export class EmailDeliveryService {
     return { retry: false };
   }
 
-  /**
-   * Claims the delivery for one attempt: a queued one that is due, or one whose previous worker's claim ran out
-   * (that worker died or hung). Returns the attempt's number, or undefined when another worker has it or it is done.
-   */
+  /** Claims the delivery for one attempt; returns its number, or undefined when another worker has it or it is done. */
   private async claim(id: string): Promise<number | undefined> {
     const now = new Date();
-    const claim = {
-      status: 'sending' as const,
-      leaseUntil: new Date(now.getTime() + this.options.email.leaseMs),
-      attempts: () => 'attempts + 1',
-    };
-    let result = await this.deliveries.update({ id, status: 'queued', nextAttemptAt: LessThanOrEqual(now) }, claim);
-    if (result.affected !== 1) {
-      result = await this.deliveries.update({ id, status: 'sending', leaseUntil: LessThanOrEqual(now) }, claim);
-    }
-    if (result.affected !== 1) return undefined;
-    const claimed = await this.deliveries.findOne({ where: { id }, select: { id: true, attempts: true } });
-    return claimed?.attempts;
+    const leaseUntil = new Date(now.getTime() + this.options.email.leaseMs);
+    const { records } = await this.claimStatement.run([leaseUntil, id, now, now]);
+    return records.length === 1 ? Number((records[0] as { attempts: number | string }).attempts) : undefined;
   }
 
   /** Ends the claimed attempt; false when the claim was lost (fenced by the attempt number). */
