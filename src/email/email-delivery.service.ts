@@ -36,6 +36,10 @@ export class EmailDeliveryService {
   private readonly claimStatement: FixedStatement;
   /** The delivery with its link and user, one statement (findOne with two relations takes two). */
   private readonly selectWithLink: FixedStatement;
+  /** PostgreSQL: the claim returning the delivery with its link and user, one round trip instead of two. */
+  private readonly claimWithLink: FixedStatement | undefined;
+  /** The end of a successful attempt, the common case, as fixed SQL (the other ends go through the repository). */
+  private readonly markSent: FixedStatement;
 
   constructor(
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
@@ -48,26 +52,34 @@ export class EmailDeliveryService {
     this.deliveryRows = new EntityRows(dataSource, EmailDelivery, 'd');
     this.linkRows = new EntityRows(dataSource, MagicLink, 'l');
     this.userRows = new EntityRows(dataSource, User, 'u');
-    this.claimStatement = new FixedStatement(
-      dataSource,
+    const claim =
       `UPDATE email_deliveries SET status = 'sending', lease_until = $1, attempts = attempts + 1 WHERE id = $2 AND ` +
-        `((status = 'queued' AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until <= $4)) ` +
-        'RETURNING attempts',
-    );
-    this.selectWithLink = new FixedStatement(
-      dataSource,
+      `((status = 'queued' AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until <= $4))`;
+    const withLink =
       `SELECT ${this.deliveryRows.select}, ${this.linkRows.select}, ${this.userRows.select} FROM email_deliveries d ` +
-        'JOIN magic_links l ON l.id = d.magic_link_id JOIN users u ON u.id = d.user_id WHERE d.id = $1',
+      'JOIN magic_links l ON l.id = d.magic_link_id JOIN users u ON u.id = d.user_id';
+    this.claimStatement = new FixedStatement(dataSource, `${claim} RETURNING attempts`);
+    this.selectWithLink = new FixedStatement(dataSource, `${withLink} WHERE d.id = $1`);
+    // The link and user exist while the delivery does (foreign keys, deleted with it), so the joins find them.
+    this.claimWithLink =
+      dataSource.options.type === 'postgres'
+        ? new FixedStatement(
+            dataSource,
+            `WITH claimed AS (${claim} RETURNING *) ${withLink.replace(/FROM email_deliveries d/, 'FROM claimed d')}`,
+          )
+        : undefined;
+    this.markSent = new FixedStatement(
+      dataSource,
+      `UPDATE email_deliveries SET status = 'sent', sent_at = $1, message_id = $2, last_error = NULL, ` +
+        `lease_until = NULL, sealed_token = NULL WHERE id = $3 AND status = 'sending' AND attempts = $4`,
     );
   }
 
   async deliver(id: string): Promise<DeliveryOutcome> {
-    const attempt = await this.claim(id);
-    if (attempt === undefined) return { retry: false };
-    const { records } = await this.selectWithLink.run([id]);
-    // Deleted meanwhile (the user was deleted, the invite revoked): nothing to send.
-    if (records.length === 0) return { retry: false };
-    const row = records[0] as Record<string, unknown>;
+    const claimed = await this.claim(id);
+    // Another worker has it, it is done, or it was deleted (the user was deleted, the invite revoked).
+    if (!claimed) return { retry: false };
+    const { attempt, row } = claimed;
     const delivery = this.deliveryRows.read(row)!;
     if (delivery.sealedToken === null) return { retry: false };
     const link = this.linkRows.read(row)!;
@@ -92,23 +104,29 @@ export class EmailDeliveryService {
     } catch (error) {
       return this.failed(id, attempt, error);
     }
-    const marked = await this.finish(id, attempt, {
-      status: 'sent',
-      sentAt: new Date(),
-      messageId,
-      lastError: null,
-    });
+    const marked = (await this.markSent.run([new Date(), messageId, id, attempt])).affected === 1;
     // Only if this worker stalled past its claim and another claimed it too: that one may send again.
     if (!marked) this.logger.warn(`delivery ${id}: sent, but its claim had expired meanwhile`);
     return { retry: false };
   }
 
-  /** Claims the delivery for one attempt; returns its number, or undefined when another worker has it or it is done. */
-  private async claim(id: string): Promise<number | undefined> {
+  /**
+   * Claims the delivery for one attempt; returns the attempt's number and the delivery with its link and user, or
+   * undefined when another worker has it, it is done or it is gone.
+   */
+  private async claim(id: string): Promise<{ attempt: number; row: Record<string, unknown> } | undefined> {
     const now = new Date();
     const leaseUntil = new Date(now.getTime() + this.options.email.leaseMs);
+    if (this.claimWithLink) {
+      const { records } = await this.claimWithLink.run([leaseUntil, id, now, now]);
+      const row = records[0] as Record<string, unknown> | undefined;
+      return row && { attempt: Number(row.d_attempts), row };
+    }
     const { records } = await this.claimStatement.run([leaseUntil, id, now, now]);
-    return records.length === 1 ? Number((records[0] as { attempts: number | string }).attempts) : undefined;
+    if (records.length !== 1) return undefined;
+    const attempt = Number((records[0] as { attempts: number | string }).attempts);
+    const row = (await this.selectWithLink.run([id])).records[0] as Record<string, unknown> | undefined;
+    return row && { attempt, row };
   }
 
   /** Ends the claimed attempt; false when the claim was lost (fenced by the attempt number). */
