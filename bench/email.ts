@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SMTPServer } from 'smtp-server';
 import { load, summarize } from './load.js';
@@ -16,6 +17,8 @@ export interface EmailBenchContext {
   connections: number;
   users: number;
   logLevel: string;
+  /** Where to write a V8 CPU profile of the gateway during the send load and the delivery after it. */
+  cpuProfileDir: string | undefined;
   env: Record<string, string>;
   headers: Record<string, string>;
   cleanups: (() => Promise<void> | void)[];
@@ -27,6 +30,8 @@ export interface EmailBenchResult {
   /** Mails the sink accepted, per second, from the start of the send load to the last one. */
   mailsPerSecond: number;
   mails: number;
+  /** The gateway's CPU time from the start of the send load to the last mail, per mail (request and delivery). */
+  cpuMsPerMail: number | undefined;
 }
 
 export async function benchEmail(context: EmailBenchContext): Promise<EmailBenchResult> {
@@ -67,6 +72,7 @@ export async function benchEmail(context: EmailBenchContext): Promise<EmailBench
     },
     readyPath: '/health',
     logDir: context.workDir,
+    profiling: context.cpuProfileDir !== undefined,
   });
   context.cleanups.push(() => gateway.stop());
   const baseline = await startServer({
@@ -92,25 +98,36 @@ export async function benchEmail(context: EmailBenchContext): Promise<EmailBench
   progress(`email: gateway send, ${context.seconds} s`);
   const started = performance.now();
   const cpuBefore = gateway.cpuSeconds();
-  const sendSample = await load({
-    url: gateway.url,
-    path: '/v1/magic_links/email/send',
-    connections: context.connections,
-    headers: context.headers,
-    body: (index) => JSON.stringify({ email: users[index % users.length].email }),
-    seconds: context.seconds,
-  });
-  const cpuAfter = gateway.cpuSeconds();
-  if (cpuBefore !== undefined && cpuAfter !== undefined) sendSample.cpuSeconds = cpuAfter - cpuBefore;
+  let cpuMsPerMail: number | undefined;
+  const sendSample = await gateway.profile(
+    join(context.cpuProfileDir ?? '.', 'gateway-email-send.cpuprofile'),
+    async () => {
+      const sample = await load({
+        url: gateway.url,
+        path: '/v1/magic_links/email/send',
+        connections: context.connections,
+        headers: context.headers,
+        body: (index) => JSON.stringify({ email: users[index % users.length].email }),
+        seconds: context.seconds,
+      });
+      const cpuAfter = gateway.cpuSeconds();
+      if (cpuBefore !== undefined && cpuAfter !== undefined) sample.cpuSeconds = cpuAfter - cpuBefore;
 
-  progress(`email: waiting for ${sendSample.succeeded} mails`);
-  const deadline = performance.now() + 600_000;
-  while (accepted < sendSample.succeeded && performance.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  if (accepted < sendSample.succeeded) {
-    throw new Error(`only ${accepted} of ${sendSample.succeeded} mails arrived:\n${gateway.logTail()}`);
-  }
+      progress(`email: waiting for ${sample.succeeded} mails`);
+      const deadline = performance.now() + 600_000;
+      while (accepted < sample.succeeded && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      if (accepted < sample.succeeded) {
+        throw new Error(`only ${accepted} of ${sample.succeeded} mails arrived:\n${gateway.logTail()}`);
+      }
+      const cpuDelivered = gateway.cpuSeconds();
+      if (cpuBefore !== undefined && cpuDelivered !== undefined) {
+        cpuMsPerMail = ((cpuDelivered - cpuBefore) * 1000) / accepted;
+      }
+      return sample;
+    },
+  );
   const mailsPerSecond = accepted / ((lastMailAt - started) / 1000);
   return {
     row: {
@@ -121,6 +138,7 @@ export async function benchEmail(context: EmailBenchContext): Promise<EmailBench
     },
     mailsPerSecond,
     mails: accepted,
+    cpuMsPerMail,
   };
 }
 

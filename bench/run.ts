@@ -154,6 +154,7 @@ async function main(config: BenchConfig): Promise<void> {
       connections: config.connections,
       users: config.users,
       logLevel: config.logLevel,
+      cpuProfileDir: config.cpuProfileDir,
       env: {
         MAGIC_LINKS_PROJECT_ID: PROJECT_ID,
         MAGIC_LINKS_SECRET: SECRET,
@@ -169,7 +170,8 @@ async function main(config: BenchConfig): Promise<void> {
     rows.push(email.row);
     notes.push(
       `email delivery: ${email.mails} mails into the SMTP sink at ${email.mailsPerSecond.toFixed(0)} mails/s ` +
-        '(from the start of the send load to the last mail; Bull on Redis, MAIL_CONCURRENCY 5, one gateway)',
+        '(from the start of the send load to the last mail; Bull on Redis, MAIL_CONCURRENCY 5, one gateway), ' +
+        `gateway CPU ${email.cpuMsPerMail?.toFixed(2) ?? '–'} ms per mail (request and delivery)`,
     );
   }
 

@@ -107,11 +107,19 @@ function renderWith(compiled: CompiledTemplate, values: MailValues): RenderedMai
   };
 }
 
+/** Building an Intl.NumberFormat costs far more than formatting with one: one per locale and unit, built once. */
+const formats = new Map<string, Intl.NumberFormat>();
+
 /** "1 hour", "10 minutes", "7 jours": the largest whole unit, in the locale's words. */
 export function duration(minutes: number, locale: EmailLocale): string {
   const { unit, minutes: size } = UNITS.find((candidate) => minutes % candidate.minutes === 0)!;
-  const language = locale === 'pt-br' ? 'pt-BR' : locale;
-  return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(minutes / size);
+  let format = formats.get(`${locale}:${unit}`);
+  if (!format) {
+    const language = locale === 'pt-br' ? 'pt-BR' : locale;
+    format = new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' });
+    formats.set(`${locale}:${unit}`, format);
+  }
+  return format.format(minutes / size);
 }
 
 const SAMPLE: MailValues = {
