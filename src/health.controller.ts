@@ -5,7 +5,8 @@ import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs
 import { SkipThrottle } from '@nestjs/throttler';
 
 @ApiTags('Operations')
-@SkipThrottle()
+// By name: a bare @SkipThrottle() skips only a throttler called `default`, and the gateway's are `ip` and `project`.
+@SkipThrottle({ ip: true, project: true })
 @Controller('health')
 export class HealthController {
   constructor(

@@ -34,10 +34,15 @@ describe('Rate limits', () => {
       expect([...response.headers.keys()].filter((name) => name.startsWith('x-ratelimit'))).toEqual([]);
     }
     expectTooManyRequests(await createUser(gateway, 3));
+    // One budget across the API: another endpoint does not start a fresh one.
+    expectTooManyRequests(
+      await gateway.request('GET', `/v1/users/user-test-${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`),
+    );
+    expectTooManyRequests(await gateway.request('POST', '/v1/magic_links/authenticate', { token: 'x'.repeat(44) }));
     // Failed calls count too: a client guessing credentials is throttled like any other.
     expectTooManyRequests(await gateway.request('POST', '/v1/users', {}, { auth: null }));
-    // The health check stays reachable for the load balancer.
-    expect((await gateway.request('GET', '/health')).status).toBe(200);
+    // The health check stays reachable for the load balancer, and its polls spend no budget.
+    for (let n = 0; n < 5; n++) expect((await gateway.request('GET', '/health')).status).toBe(200);
   });
 
   it('limits the whole project across client IPs', async () => {
@@ -46,6 +51,16 @@ describe('Rate limits', () => {
       expect((await createUser(gateway, n, { 'x-forwarded-for': `198.51.100.${n + 1}` })).status).toBe(200);
     }
     expectTooManyRequests(await createUser(gateway, 4, { 'x-forwarded-for': '198.51.100.99' }));
+    expectTooManyRequests(
+      await gateway.request(
+        'POST',
+        '/v1/magic_links',
+        { user_id: 'user-test-x' },
+        {
+          headers: { 'x-forwarded-for': '198.51.100.98' },
+        },
+      ),
+    );
   });
 
   it("keeps the redirect page off the project's budget, but not off the per-IP one", async () => {
