@@ -21,7 +21,7 @@ import type { SendEmailMagicLinkDto } from './dto/send-email-magic-link.dto.js';
 import type { EmailKind } from './email-delivery.entity.js';
 import { EmailQueue } from './email-queue.js';
 import { EmailTemplatesService } from './email-templates.service.js';
-import { emailedMagicLinkUrl } from './magic-link-url.js';
+import { publicUrlForEmail } from './magic-link-url.js';
 import { chooseRedirectUrl } from './redirect-urls.js';
 import { TokenSealer } from './token-sealer.js';
 
@@ -99,7 +99,6 @@ export class EmailMagicLinksService {
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(User) private readonly usersRepository: Repository<User>,
-    @InjectRepository(UserEmail) private readonly emails: Repository<UserEmail>,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
@@ -141,7 +140,7 @@ export class EmailMagicLinksService {
     const plan = this.planLoginOrSignup(dto, user.status === 'pending' ? 'signup' : 'login');
     if (existing)
       return { userId: user.id, emailId: await this.commit({ email: existing, user, plan }), userCreated: false };
-    const email = this.newEmail(user.id, dto.email);
+    const email = this.users.newEmail(user.id, dto.email);
     const emailId = await this.commit({
       email,
       user,
@@ -161,7 +160,7 @@ export class EmailMagicLinksService {
       return { userId: existing.userId, emailId, userCreated: false };
     }
     const plan = this.planLoginOrSignup(dto, 'signup');
-    const user = this.newUser(dto.create_user_as_pending ? 'pending' : 'active');
+    const user = this.users.newUser(dto.create_user_as_pending ? 'pending' : 'active');
     try {
       const emailId = await this.commit({ ...this.newUserAndEmail(user, dto.email), plan });
       return { userId: user.id, emailId, userCreated: true };
@@ -190,7 +189,7 @@ export class EmailMagicLinksService {
       const emailId = await this.commit({ email: existing, user: existing.user, plan });
       return { userId: existing.userId, emailId, userCreated: false };
     }
-    const user = this.newUser('pending', dto);
+    const user = this.users.newUser('pending', dto);
     const emailId = await this.commit({ ...this.newUserAndEmail(user, dto.email), plan });
     return { userId: user.id, emailId, userCreated: true };
   }
@@ -273,7 +272,7 @@ export class EmailMagicLinksService {
     const redirectUrl = chooseRedirectUrl(this.options.redirectUrls, kind as RedirectUrlType, request.requestedUrl);
     this.templates.check(request.templateId);
     // Fail now, not in the worker, when the gateway cannot build the link at all.
-    emailedMagicLinkUrl(this.options, 'check');
+    publicUrlForEmail(this.options);
     return {
       kind,
       redirectUrl,
@@ -285,21 +284,8 @@ export class EmailMagicLinksService {
     };
   }
 
-  private newUser(status: 'active' | 'pending', invite?: InviteEmailDto): User {
-    return this.usersRepository.create({
-      id: newId('user', this.options.environment),
-      externalId: null,
-      status,
-      name: invite?.name ? { ...invite.name } : null,
-      trustedMetadata: invite?.trusted_metadata ?? null,
-      untrustedMetadata: invite?.untrusted_metadata ?? null,
-      roles: null,
-      createdAt: new Date(),
-    });
-  }
-
   private newUserAndEmail(user: User, address: string): Pick<MailToSend, 'email' | 'user' | 'save'> {
-    const email = this.newEmail(user.id, address);
+    const email = this.users.newEmail(user.id, address);
     return {
       email,
       user,
@@ -308,17 +294,6 @@ export class EmailMagicLinksService {
         await manager.save(email);
       },
     };
-  }
-
-  private newEmail(userId: string, address: string): UserEmail {
-    return this.emails.create({
-      id: newId('email', this.options.environment),
-      userId,
-      email: address,
-      emailNormalized: normalizeEmail(address),
-      verified: false,
-      createdAt: new Date(),
-    });
   }
 
   /**

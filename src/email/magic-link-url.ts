@@ -9,16 +9,21 @@ export function emailedMagicLinkUrl(
   options: Pick<ResolvedMagicLinksOptions, 'publicUrl' | 'publicToken'>,
   token: string,
 ): string {
+  const query = new URLSearchParams({
+    public_token: options.publicToken,
+    stytch_token_type: 'magic_links',
+    token,
+  });
+  return `${publicUrlForEmail(options)}/v1/magic_links/redirect?${query.toString()}`;
+}
+
+/** The gateway's public URL, which every emailed link starts with; an error that says how to set it when missing. */
+export function publicUrlForEmail(options: Pick<ResolvedMagicLinksOptions, 'publicUrl'>): string {
   if (!options.publicUrl) {
     throw new Error(
       'MagicLinksModule options: publicUrl is required to email magic links (the base URL browsers reach this ' +
         'gateway at; the gateway sets it from MAGIC_LINKS_PUBLIC_URL).',
     );
   }
-  const query = new URLSearchParams({
-    public_token: options.publicToken,
-    stytch_token_type: 'magic_links',
-    token,
-  });
-  return `${options.publicUrl}/v1/magic_links/redirect?${query.toString()}`;
+  return options.publicUrl;
 }

@@ -9,7 +9,7 @@ import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
 import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
 import { CreateUserDto, EXTERNAL_ID_PATTERN } from './dto/create-user.dto.js';
 import { UserEmail } from './user-email.entity.js';
-import { User } from './user.entity.js';
+import { User, type UserStatus } from './user.entity.js';
 
 @Injectable()
 export class UsersService {
@@ -21,25 +21,8 @@ export class UsersService {
   ) {}
 
   async create(dto: CreateUserDto): Promise<{ user: User; email: UserEmail }> {
-    const now = new Date();
-    const user = this.users.create({
-      id: newId('user', this.options.environment),
-      externalId: dto.external_id ?? null,
-      status: dto.create_user_as_pending ? 'pending' : 'active',
-      name: dto.name ? { ...dto.name } : null,
-      trustedMetadata: dto.trusted_metadata ?? null,
-      untrustedMetadata: dto.untrusted_metadata ?? null,
-      roles: dto.roles ?? null,
-      createdAt: now,
-    });
-    const email = this.emails.create({
-      id: newId('email', this.options.environment),
-      userId: user.id,
-      email: dto.email,
-      emailNormalized: normalizeEmail(dto.email),
-      verified: false,
-      createdAt: now,
-    });
+    const user = this.newUser(dto.create_user_as_pending ? 'pending' : 'active', dto);
+    const email = this.newEmail(user.id, dto.email, user.createdAt);
     try {
       await this.dataSource.transaction(async (manager) => {
         await manager.save(user);
@@ -55,6 +38,37 @@ export class UsersService {
     }
     user.emails = [email];
     return { user, email };
+  }
+
+  /** A user row as the API mints one, not saved yet: `POST /v1/users` and the email endpoints that create users. */
+  newUser(
+    status: UserStatus,
+    fields: Partial<
+      Pick<CreateUserDto, 'external_id' | 'name' | 'trusted_metadata' | 'untrusted_metadata' | 'roles'>
+    > = {},
+  ): User {
+    return this.users.create({
+      id: newId('user', this.options.environment),
+      externalId: fields.external_id ?? null,
+      status,
+      name: fields.name ? { ...fields.name } : null,
+      trustedMetadata: fields.trusted_metadata ?? null,
+      untrustedMetadata: fields.untrusted_metadata ?? null,
+      roles: fields.roles ?? null,
+      createdAt: new Date(),
+    });
+  }
+
+  /** An unverified email of `userId` as the API mints one, not saved yet. */
+  newEmail(userId: string, address: string, createdAt = new Date()): UserEmail {
+    return this.emails.create({
+      id: newId('email', this.options.environment),
+      userId,
+      email: address,
+      emailNormalized: normalizeEmail(address),
+      verified: false,
+      createdAt,
+    });
   }
 
   /** A user by `user_id` or `external_id`, with its emails; `user_not_found` when there is none. */
