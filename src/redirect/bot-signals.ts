@@ -105,7 +105,8 @@ export function confirmSignals(facts: ConfirmFacts): BotSignal[] {
   return signals;
 }
 
-function header(headers: Headers, name: string): string | undefined {
+/** A request header's value, the first one if it was sent several times. */
+export function header(headers: Headers, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

@@ -6,7 +6,7 @@ import { TokenService } from '../common/token.service.js';
 import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
 import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
 import { MagicLink } from '../magic-links/magic-link.entity.js';
-import { confirmSignals, headerSignals, INFORMATIONAL_SIGNALS, type RequestFacts } from './bot-signals.js';
+import { confirmSignals, header, headerSignals, INFORMATIONAL_SIGNALS, type RequestFacts } from './bot-signals.js';
 import { MagicLinkEventsService } from './magic-link-events.service.js';
 import { NONCE_TTL_MS, RedirectNonceService } from './redirect-nonce.service.js';
 import { renderDeadLinkPage, renderRedirectPage } from './redirect-page.js';
@@ -93,7 +93,7 @@ export class RedirectRoutingService {
       const cspNonce = newCspNonce();
       return {
         status: 410,
-        html: renderDeadLinkPage(pageLocale(link?.locale, header(request, 'accept-language')), cspNonce),
+        html: renderDeadLinkPage(pageLocale(link?.locale, header(request.headers, 'accept-language')), cspNonce),
         cspNonce,
       };
     }
@@ -128,7 +128,7 @@ export class RedirectRoutingService {
     const nonce = this.nonces.issue(tokenHash, request.device.user_agent);
     // Relative, so it resolves from both the link's URL (…/redirect) and the confirm's (…/redirect/confirm).
     const action = request.path.endsWith('/confirm') ? 'confirm' : 'redirect/confirm';
-    const locale = pageLocale(link?.locale, header(request, 'accept-language'));
+    const locale = pageLocale(link?.locale, header(request.headers, 'accept-language'));
     const html = renderRedirectPage(locale, { action, token, nonce, automatic, retry }, cspNonce);
     return { status: 200, html, cspNonce };
   }
@@ -165,11 +165,6 @@ export function appUrl(redirectUrl: string, token: string): string {
 
 function tokenOf(value: unknown): string {
   return typeof value === 'string' && value.length <= MAX_TOKEN_LENGTH ? value : '';
-}
-
-function header(request: RequestFacts, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function newCspNonce(): string {
