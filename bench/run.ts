@@ -155,14 +155,7 @@ async function main(config: BenchConfig): Promise<void> {
       users: config.users,
       logLevel: config.logLevel,
       cpuProfileDir: config.cpuProfileDir,
-      env: {
-        MAGIC_LINKS_PROJECT_ID: PROJECT_ID,
-        MAGIC_LINKS_SECRET: SECRET,
-        MAGIC_LINKS_TOKEN_HASH_KEY: TOKEN_HASH_KEY,
-        RATE_LIMIT_PER_IP: config.rateLimit,
-        RATE_LIMIT_PER_PROJECT: config.rateLimit,
-        LOG_LEVEL: config.logLevel,
-      },
+      env: gatewayEnv(config),
       headers: HEADERS,
       cleanups,
       progress,
@@ -180,21 +173,25 @@ async function main(config: BenchConfig): Promise<void> {
   for (const note of notes) console.log(note);
 }
 
+/** How every measured gateway is configured: the bench's credentials, lifted rate limits, the chosen log level. */
+function gatewayEnv(config: BenchConfig): Record<string, string> {
+  return {
+    MAGIC_LINKS_PROJECT_ID: PROJECT_ID,
+    MAGIC_LINKS_SECRET: SECRET,
+    MAGIC_LINKS_TOKEN_HASH_KEY: TOKEN_HASH_KEY,
+    RATE_LIMIT_PER_IP: config.rateLimit,
+    RATE_LIMIT_PER_PROJECT: config.rateLimit,
+    LOG_LEVEL: config.logLevel,
+  };
+}
+
 async function benchDatabase(config: BenchConfig, kind: DatabaseKind, databaseUrl: string, workDir: string) {
   progress(`${kind}: starting the gateway and the baseline`);
   // The gateway first: its migrations create the schema that the baseline then shares.
   const gateway = await startServer({
     name: `gateway-${kind}`,
     script: 'dist/src/main.js',
-    env: {
-      DATABASE_URL: databaseUrl,
-      MAGIC_LINKS_PROJECT_ID: PROJECT_ID,
-      MAGIC_LINKS_SECRET: SECRET,
-      MAGIC_LINKS_TOKEN_HASH_KEY: TOKEN_HASH_KEY,
-      RATE_LIMIT_PER_IP: config.rateLimit,
-      RATE_LIMIT_PER_PROJECT: config.rateLimit,
-      LOG_LEVEL: config.logLevel,
-    },
+    env: { DATABASE_URL: databaseUrl, ...gatewayEnv(config) },
     readyPath: '/health',
     logDir: workDir,
     profiling: config.cpuProfileDir !== undefined,
