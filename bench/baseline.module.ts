@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { databaseOptions } from '../src/database.options.js';
+import { databaseOptions } from '../src/gateway/database.options.js';
 import { BaselineController } from './baseline.controller.js';
 import { BASELINE_TOKEN_HASH_KEY, BaselineService } from './baseline.service.js';
 

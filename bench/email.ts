@@ -59,7 +59,7 @@ export async function benchEmail(context: EmailBenchContext): Promise<EmailBench
 
   const gateway = await startServer({
     name: 'gateway-email',
-    script: 'dist/src/main.js',
+    script: 'dist/src/gateway/main.js',
     env: {
       ...context.env,
       DATABASE_URL: context.databaseUrl,

@@ -190,7 +190,7 @@ async function benchDatabase(config: BenchConfig, kind: DatabaseKind, databaseUr
   // The gateway first: its migrations create the schema that the baseline then shares.
   const gateway = await startServer({
     name: `gateway-${kind}`,
-    script: 'dist/src/main.js',
+    script: 'dist/src/gateway/main.js',
     env: { DATABASE_URL: databaseUrl, ...gatewayEnv(config) },
     readyPath: '/health',
     logDir: workDir,

@@ -1,8 +1,7 @@
-// The public API of nestjs-magic-links. The gateway (main.ts, app.module.ts, gateway.ts) is not part of it.
+// The public API of nestjs-magic-links. The gateway (src/gateway/) is not part of it.
 export { MagicLinksModule } from './magic-links.module.js';
+export { InjectMagicLinksOptions, MAGIC_LINKS_OPTIONS } from './options/inject-magic-links-options.decorator.js';
 export {
-  InjectMagicLinksOptions,
-  MAGIC_LINKS_OPTIONS,
   type MagicLinksOptionsFactory,
   type MagicLinksModuleAsyncOptions,
   type MagicLinksModuleExtras,
@@ -24,7 +23,7 @@ export {
   type RedirectUrlType,
   type ResolvedMagicLinksOptions,
   type SuppliedSigningKey,
-} from './magic-links.options.js';
+} from './options/magic-links.options.js';
 export { MAGIC_LINKS_ENTITIES } from './magic-links.entities.js';
 export { MAGIC_LINKS_MIGRATIONS } from './migrations/index.js';
 export { User, type UserName, type UserStatus } from './users/user.entity.js';
@@ -52,21 +51,21 @@ export * from './users/dto/user.response.js';
 export { CreateMagicLinkDto } from './magic-links/dto/create-magic-link.dto.js';
 export { AuthenticateMagicLinkDto, AuthenticateOptionsDto } from './magic-links/dto/authenticate-magic-link.dto.js';
 export * from './magic-links/dto/magic-link.response.js';
-export { AttributesDto } from './common/attributes.dto.js';
-export { DeviceAttributes, deviceAttributesOf, type ClientHints } from './common/device-attributes.decorator.js';
+export { AttributesDto } from './device/attributes.dto.js';
+export { DeviceAttributes, deviceAttributesOf, type ClientHints } from './device/device-attributes.decorator.js';
 export { MagicLinkEvent, type MagicLinkEventType } from './redirect/magic-link-event.entity.js';
 export { MagicLinkEventsService } from './redirect/magic-link-events.service.js';
 export type { BotSignal } from './redirect/bot-signals.js';
 export { ListMagicLinkEventsDto } from './redirect/dto/list-magic-link-events.dto.js';
 export * from './redirect/dto/magic-link-event.response.js';
-export { StytchErrorDto, StytchResponseDto } from './common/stytch-response.dto.js';
-export { StytchException } from './common/stytch.exception.js';
-export { STYTCH_ERRORS, type StytchErrorType } from './common/stytch-errors.js';
-export { StytchExceptionFilter } from './common/stytch-exception.filter.js';
-export { StytchThrottlerGuard } from './common/stytch-throttler.guard.js';
-export { MemoryThrottlerStorage } from './common/memory-throttler.storage.js';
-export { RedisThrottlerStorage } from './common/redis-throttler.storage.js';
-export { BrowserFacing, isBrowserFacing } from './common/browser-facing.decorator.js';
+export { StytchErrorDto, StytchResponseDto } from './http/stytch-response.dto.js';
+export { StytchException } from './http/stytch.exception.js';
+export { STYTCH_ERRORS, type StytchErrorType } from './http/stytch-errors.js';
+export { StytchExceptionFilter } from './http/stytch-exception.filter.js';
+export { StytchThrottlerGuard } from './rate-limits/stytch-throttler.guard.js';
+export { MemoryThrottlerStorage } from './rate-limits/memory-throttler.storage.js';
+export { RedisThrottlerStorage } from './rate-limits/redis-throttler.storage.js';
+export { BrowserFacing, isBrowserFacing } from './rate-limits/browser-facing.decorator.js';
 export { EmailDelivery, type EmailDeliveryStatus, type EmailKind } from './email/email-delivery.entity.js';
 export { EmailMagicLinksService, type SentMagicLink } from './email/email-magic-links.service.js';
 export { EmailDeliverySweeper } from './email/email-delivery.sweeper.js';

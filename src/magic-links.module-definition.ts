@@ -1,5 +1,5 @@
-import { ConfigurableModuleBuilder, Inject } from '@nestjs/common';
-import type { MagicLinksModuleOptions } from './magic-links.options.js';
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { MagicLinksModuleOptions } from './options/magic-links.options.js';
 
 /**
  * Module-level choices, given beside the options (they shape the module, so they cannot wait for a
@@ -31,9 +31,3 @@ export type MagicLinksModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE;
 export interface MagicLinksOptionsFactory {
   createMagicLinksOptions(): MagicLinksModuleOptions | Promise<MagicLinksModuleOptions>;
 }
-
-/** Injection token of the validated options, with every default filled in. */
-export const MAGIC_LINKS_OPTIONS = Symbol('MAGIC_LINKS_OPTIONS');
-
-/** Injects the module's validated `ResolvedMagicLinksOptions`. */
-export const InjectMagicLinksOptions = (): ParameterDecorator => Inject(MAGIC_LINKS_OPTIONS);

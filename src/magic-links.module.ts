@@ -1,10 +1,10 @@
 import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { BasicAuthGuard } from './common/basic-auth.guard.js';
-import { StytchExceptionFilter } from './common/stytch-exception.filter.js';
-import { StytchResponseInterceptor } from './common/stytch-response.interceptor.js';
-import { TokenService } from './common/token.service.js';
+import { BasicAuthGuard } from './http/basic-auth.guard.js';
+import { StytchExceptionFilter } from './http/stytch-exception.filter.js';
+import { StytchResponseInterceptor } from './http/stytch-response.interceptor.js';
+import { TokenService } from './tokens/token.service.js';
 import { BullEmailQueue, EMAIL_QUEUE_NAME, EmailDeliveryProcessor } from './email/bull-email.queue.js';
 import { EmailQueue } from './email/email-queue.js';
 import { InProcessEmailQueue } from './email/in-process-email.queue.js';
@@ -15,6 +15,7 @@ import { EmailMagicLinksService } from './email/email-magic-links.service.js';
 import { EmailTemplatesService } from './email/email-templates.service.js';
 import { MailTransportService } from './email/mail-transport.service.js';
 import { TokenSealer } from './email/token-sealer.js';
+import { DeviceConfirmations } from './magic-links/device-confirmations.js';
 import { MagicLinksController } from './magic-links/magic-links.controller.js';
 import { MagicLinksService } from './magic-links/magic-links.service.js';
 import { MAGIC_LINKS_ENTITIES } from './magic-links.entities.js';
@@ -27,11 +28,11 @@ import {
   ASYNC_OPTIONS_TYPE,
   ConfigurableModuleClass,
   MAGIC_LINKS_MODULE_OPTIONS,
-  MAGIC_LINKS_OPTIONS,
   OPTIONS_TYPE,
   type MagicLinksModuleExtras,
 } from './magic-links.module-definition.js';
-import { MagicLinksModuleOptions, resolveMagicLinksOptions } from './magic-links.options.js';
+import { MAGIC_LINKS_OPTIONS } from './options/inject-magic-links-options.decorator.js';
+import { MagicLinksModuleOptions, resolveMagicLinksOptions } from './options/magic-links.options.js';
 import { SessionJwtService } from './sessions/session-jwt.service.js';
 import { SessionKeysService } from './sessions/session-keys.service.js';
 import { SessionsJwksController } from './sessions/sessions-jwks.controller.js';
@@ -79,6 +80,7 @@ import { UsersService } from './users/users.service.js';
     EmailMagicLinksService,
     RedirectNonceService,
     MagicLinkEventsService,
+    { provide: DeviceConfirmations, useExisting: MagicLinkEventsService },
     RedirectRoutingService,
   ],
   exports: [

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { MAGIC_LINKS_ENTITIES } from '../src/magic-links.entities.js';
 import type { MagicLinksOptionsFactory } from '../src/magic-links.module-definition.js';
 import { MagicLinksModule } from '../src/magic-links.module.js';
-import type { MagicLinksModuleOptions } from '../src/magic-links.options.js';
+import type { MagicLinksModuleOptions } from '../src/options/magic-links.options.js';
 import { MAGIC_LINKS_MIGRATIONS } from '../src/migrations/index.js';
 
 const OPTIONS: MagicLinksModuleOptions = {

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { EntityRows } from '../common/entity-rows.js';
-import { FixedStatement } from '../common/fixed-statement.js';
+import { EntityRows } from '../database/entity-rows.js';
+import { FixedStatement } from '../database/fixed-statement.js';
 import { MagicLink } from '../magic-links/magic-link.entity.js';
-import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
-import type { EmailLocale, ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
+import type { EmailLocale, ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { User } from '../users/user.entity.js';
 import { EmailDelivery } from './email-delivery.entity.js';
 import { EmailTemplatesService } from './email-templates.service.js';

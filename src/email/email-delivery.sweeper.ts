@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThanOrEqual, Repository } from 'typeorm';
-import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
-import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
+import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { EmailDelivery } from './email-delivery.entity.js';
 import { EmailQueue } from './email-queue.js';
 

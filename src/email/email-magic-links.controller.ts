@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiStytchErrors } from '../common/api-stytch-errors.decorator.js';
-import { StytchApi } from '../common/stytch-api.decorator.js';
+import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
+import { StytchApi } from '../http/stytch-api.decorator.js';
 import { InviteEmailDto } from './dto/invite-email.dto.js';
 import { LoginOrCreateEmailDto } from './dto/login-or-create-email.dto.js';
 import { RevokeInviteEmailDto } from './dto/revoke-invite-email.dto.js';

@@ -1,7 +1,7 @@
 import { ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { ThrottlerOptions } from '@nestjs/throttler';
-import { isEmailAddress, normalizeEmail } from '../common/email-address.js';
-import type { RateLimit } from '../magic-links.options.js';
+import { isEmailAddress, normalizeEmail } from '../users/email-address.js';
+import type { RateLimit } from '../options/magic-links.options.js';
 
 const EMAIL_RATE_LIMITED = 'magic-links:email-rate-limited';
 

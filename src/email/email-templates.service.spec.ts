@@ -1,5 +1,5 @@
-import { StytchException } from '../common/stytch.exception.js';
-import { EMAIL_LOCALES, MagicLinksOptionsError, resolveMagicLinksOptions } from '../magic-links.options.js';
+import { StytchException } from '../http/stytch.exception.js';
+import { EMAIL_LOCALES, MagicLinksOptionsError, resolveMagicLinksOptions } from '../options/magic-links.options.js';
 import { duration, EmailTemplatesService } from './email-templates.service.js';
 
 const BASE = { projectId: 'project-test-11111111-1111-4111-8111-111111111111', secret: 'a-secret-of-16-chars' };

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
-import { StytchException } from '../common/stytch.exception.js';
-import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
+import { StytchException } from '../http/stytch.exception.js';
+import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
 import {
   EMAIL_LOCALES,
   MagicLinksOptionsError,
   type EmailLocale,
   type EmailTemplate,
   type ResolvedMagicLinksOptions,
-} from '../magic-links.options.js';
+} from '../options/magic-links.options.js';
 import type { EmailKind } from './email-delivery.entity.js';
 import { defaultTemplate } from './templates/default-templates.js';
 

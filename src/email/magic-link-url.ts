@@ -1,4 +1,4 @@
-import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 
 /**
  * The link put in an email: the gateway's redirect-routing page, never the app's URL, so that a mail scanner

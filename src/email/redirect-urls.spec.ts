@@ -1,4 +1,4 @@
-import { StytchException } from '../common/stytch.exception.js';
+import { StytchException } from '../http/stytch.exception.js';
 import { chooseRedirectUrl } from './redirect-urls.js';
 
 const REGISTERED = {

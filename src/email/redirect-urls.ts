@@ -1,5 +1,5 @@
-import { StytchException } from '../common/stytch.exception.js';
-import type { RedirectUrlType } from '../magic-links.options.js';
+import { StytchException } from '../http/stytch.exception.js';
+import type { RedirectUrlType } from '../options/magic-links.options.js';
 
 /**
  * The redirect URL a link of `type` will lead to: the requested one when it is registered for that type (exact

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { EntityRows } from '../common/entity-rows.js';
-import { FixedStatement } from '../common/fixed-statement.js';
-import { isForeignKeyViolation } from '../common/foreign-key-violation.js';
-import { newId } from '../common/ids.js';
-import { StytchException } from '../common/stytch.exception.js';
-import { TokenService } from '../common/token.service.js';
-import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
-import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import { EntityRows } from '../database/entity-rows.js';
+import { FixedStatement } from '../database/fixed-statement.js';
+import { isForeignKeyViolation } from '../database/foreign-key-violation.js';
+import { newId } from '../ids/ids.js';
+import { StytchException } from '../http/stytch.exception.js';
+import { TokenService } from '../tokens/token.service.js';
+import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
+import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import type { MagicLinkFactorSource } from '../sessions/authentication-factors.js';
 import { asksForSession, SessionsService, type IssuedSession } from '../sessions/sessions.service.js';
 import { UserEmail } from '../users/user-email.entity.js';
@@ -16,7 +16,7 @@ import { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthenticateMagicLinkDto } from './dto/authenticate-magic-link.dto.js';
 import { CreateMagicLinkDto } from './dto/create-magic-link.dto.js';
-import { confirmedFromDevice } from '../redirect/device-match.js';
+import { DeviceConfirmations } from './device-confirmations.js';
 import { MagicLink } from './magic-link.entity.js';
 import { codeChallengeOf, verifyPkce } from './pkce.js';
 
@@ -55,6 +55,7 @@ export class MagicLinksService {
     private readonly users: UsersService,
     private readonly tokens: TokenService,
     private readonly sessions: SessionsService,
+    private readonly deviceConfirmations: DeviceConfirmations,
   ) {
     this.insertForUserId = new FixedStatement(
       dataSource,
@@ -138,7 +139,7 @@ export class MagicLinksService {
     }
     if (
       dto.options?.device_match_required &&
-      !(await confirmedFromDevice(this.dataSource.manager, link.id, dto.attributes))
+      !(await this.deviceConfirmations.confirmedFromDevice(link.id, dto.attributes))
     ) {
       throw new StytchException('attribute_mismatch');
     }

@@ -1,4 +1,4 @@
-import { StytchException } from '../common/stytch.exception.js';
+import { StytchException } from '../http/stytch.exception.js';
 import { CODE_CHALLENGE_PATTERN, codeChallengeOf, verifyPkce } from './pkce.js';
 
 // The vector from Stytch's own browser SDK tests (PKCEManager).

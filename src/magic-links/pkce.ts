@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { StytchException } from '../common/stytch.exception.js';
+import { StytchException } from '../http/stytch.exception.js';
 
 /** A PKCE S256 challenge: base64url SHA-256, 43 characters, no padding. Stytch permits no plain challenges. */
 export const CODE_CHALLENGE_PATTERN = /^[A-Za-z0-9_-]{43}$/;

@@ -1,4 +1,4 @@
-import type { DeviceAttributes } from '../common/device-attributes.decorator.js';
+import type { DeviceAttributes } from '../device/device-attributes.decorator.js';
 
 /**
  * What a request to the redirect page says about who sent it. Each is a reason to think it was not a person at a

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiStytchErrors } from '../common/api-stytch-errors.decorator.js';
-import { StytchApi } from '../common/stytch-api.decorator.js';
-import { StytchException } from '../common/stytch.exception.js';
+import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
+import { StytchApi } from '../http/stytch-api.decorator.js';
+import { StytchException } from '../http/stytch.exception.js';
 import { ListMagicLinkEventsDto } from './dto/list-magic-link-events.dto.js';
 import { ListMagicLinkEventsResponse, MagicLinkEventResponse } from './dto/magic-link-event.response.js';
 import type { MagicLinkEvent } from './magic-link-event.entity.js';

@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { DeviceAttributes } from '../common/device-attributes.decorator.js';
-import { newId } from '../common/ids.js';
-import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
-import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import type { AttributesDto } from '../device/attributes.dto.js';
+import type { DeviceAttributes } from '../device/device-attributes.decorator.js';
+import { newId } from '../ids/ids.js';
+import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
+import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
+import { DeviceConfirmations } from '../magic-links/device-confirmations.js';
 import type { MagicLink } from '../magic-links/magic-link.entity.js';
 import type { BotSignal } from './bot-signals.js';
 import { MagicLinkEvent, type MagicLinkEventType } from './magic-link-event.entity.js';
@@ -22,7 +24,7 @@ export interface EventDetails {
 
 /** Records every hit on an emailed link's redirect page, in the database and in the logs, and lists them. */
 @Injectable()
-export class MagicLinkEventsService {
+export class MagicLinkEventsService implements DeviceConfirmations {
   private readonly logger = new Logger('MagicLinkEvents');
 
   constructor(
@@ -77,6 +79,21 @@ export class MagicLinkEventsService {
       take: MAX_LISTED_EVENTS,
     });
     return newest.reverse();
+  }
+
+  /** A confirm of the link by a device whose attributes equal every one passed (at least one is required). */
+  async confirmedFromDevice(magicLinkId: string, attributes: AttributesDto | undefined): Promise<boolean> {
+    const { ip_address: ipAddress, user_agent: userAgent } = attributes ?? {};
+    if (ipAddress === undefined && userAgent === undefined) return false;
+    const confirms = await this.events.find({
+      where: { magicLinkId, type: 'confirm' },
+      select: { id: true, ipAddress: true, userAgent: true },
+    });
+    return confirms.some(
+      (confirm) =>
+        (ipAddress === undefined || confirm.ipAddress === ipAddress) &&
+        (userAgent === undefined || confirm.userAgent === userAgent),
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { resolveMagicLinksOptions } from '../magic-links.options.js';
+import { resolveMagicLinksOptions } from '../options/magic-links.options.js';
 import { RedirectNonceService } from './redirect-nonce.service.js';
 
 const CREDENTIALS = {

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ApiStytchErrors } from '../common/api-stytch-errors.decorator.js';
-import { BrowserFacing } from '../common/browser-facing.decorator.js';
-import { deviceAttributesOf } from '../common/device-attributes.decorator.js';
-import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
-import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
+import { BrowserFacing } from '../rate-limits/browser-facing.decorator.js';
+import { deviceAttributesOf } from '../device/device-attributes.decorator.js';
+import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
+import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import {
   RedirectRoutingService,
   type ConfirmForm,

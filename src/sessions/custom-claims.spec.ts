@@ -1,4 +1,4 @@
-import { StytchException } from '../common/stytch.exception.js';
+import { StytchException } from '../http/stytch.exception.js';
 import { applyCustomClaims, MAX_CUSTOM_CLAIMS_BYTES } from './custom-claims.js';
 
 function errorTypeOf(run: () => unknown): string | undefined {

@@ -1,4 +1,4 @@
-import { StytchException } from '../common/stytch.exception.js';
+import { StytchException } from '../http/stytch.exception.js';
 
 /** Registered JWT claims: Stytch ignores them in `session_custom_claims` rather than let a caller forge them. */
 const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti']);

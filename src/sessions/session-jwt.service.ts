@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import { StytchException } from '../common/stytch.exception.js';
-import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
-import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import { StytchException } from '../http/stytch.exception.js';
+import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
+import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import type { SessionResponse } from './dto/session.response.js';
 import { SESSION_JWT_LIFETIME_SECONDS, SessionKeysService, type SigningKey } from './session-keys.service.js';
 

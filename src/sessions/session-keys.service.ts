@@ -12,10 +12,10 @@ import {
 } from 'node:crypto';
 import { promisify } from 'node:util';
 import { DataSource, LessThan, MoreThan, Repository } from 'typeorm';
-import { StytchException } from '../common/stytch.exception.js';
-import { isUniqueViolation } from '../common/unique-violation.js';
-import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
-import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import { StytchException } from '../http/stytch.exception.js';
+import { isUniqueViolation } from '../database/unique-violation.js';
+import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
+import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { SessionSigningKey } from './session-signing-key.entity.js';
 
 /** A session JWT lives five minutes, whatever the session's own duration (as on Stytch). */

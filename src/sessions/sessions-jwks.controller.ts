@@ -1,9 +1,9 @@
 import { Controller, Get, Param, UseFilters, UseInterceptors, UsePipes } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiStytchErrors } from '../common/api-stytch-errors.decorator.js';
-import { StytchExceptionFilter } from '../common/stytch-exception.filter.js';
-import { StytchResponseInterceptor } from '../common/stytch-response.interceptor.js';
-import { StytchValidationPipe } from '../common/stytch-validation.pipe.js';
+import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
+import { StytchExceptionFilter } from '../http/stytch-exception.filter.js';
+import { StytchResponseInterceptor } from '../http/stytch-response.interceptor.js';
+import { StytchValidationPipe } from '../http/stytch-validation.pipe.js';
 import { JwksResponse } from './dto/session.response.js';
 import { SessionKeysService } from './session-keys.service.js';
 

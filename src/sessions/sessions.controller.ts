@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiStytchErrors } from '../common/api-stytch-errors.decorator.js';
-import { StytchApi } from '../common/stytch-api.decorator.js';
+import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
+import { StytchApi } from '../http/stytch-api.decorator.js';
 import { presentUser } from '../users/user.presenter.js';
 import { AuthenticateSessionDto } from './dto/authenticate-session.dto.js';
 import { GetSessionsDto } from './dto/get-sessions.dto.js';

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
-import type { AttributesDto } from '../common/attributes.dto.js';
-import { newId, parseId } from '../common/ids.js';
-import { StytchException } from '../common/stytch.exception.js';
-import { TokenService } from '../common/token.service.js';
-import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
-import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import type { AttributesDto } from '../device/attributes.dto.js';
+import { newId, parseId } from '../ids/ids.js';
+import { StytchException } from '../http/stytch.exception.js';
+import { TokenService } from '../tokens/token.service.js';
+import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
+import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { withFactor, type MagicLinkFactorSource } from './authentication-factors.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiStytchErrors } from '../common/api-stytch-errors.decorator.js';
-import { StytchApi } from '../common/stytch-api.decorator.js';
+import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
+import { StytchApi } from '../http/stytch-api.decorator.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { CreateUserResponse, DeleteUserResponse, GetUserResponse } from './dto/user.response.js';
 import { presentUser } from './user.presenter.js';

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { normalizeEmail } from '../common/email-address.js';
-import { newId, parseId } from '../common/ids.js';
-import { StytchException } from '../common/stytch.exception.js';
-import { isUniqueViolation } from '../common/unique-violation.js';
-import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
-import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import { normalizeEmail } from './email-address.js';
+import { newId, parseId } from '../ids/ids.js';
+import { StytchException } from '../http/stytch.exception.js';
+import { isUniqueViolation } from '../database/unique-violation.js';
+import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
+import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { CreateUserDto, EXTERNAL_ID_PATTERN } from './dto/create-user.dto.js';
 import { UserEmail } from './user-email.entity.js';
 import { User, type UserStatus } from './user.entity.js';

@@ -95,7 +95,7 @@ export interface RunningGateway {
 }
 
 /**
- * Boots the real gateway, `node dist/src/main.js` as `npm start` runs it (npm test builds first), on a free port,
+ * Boots the real gateway, `node dist/src/gateway/main.js` as `npm start` runs it (npm test builds first), on a free port,
  * and waits until /health answers.
  */
 export async function startGateway(
@@ -106,7 +106,7 @@ export async function startGateway(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const outboxDir = env.MAIL_OUTBOX_DIR ?? mkdtempSync(join(tmpdir(), 'magic-links-outbox-'));
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, ['dist/src/gateway/main.js'], {
     env: {
       PATH: process.env.PATH,
       PORT: String(port),

@@ -13,12 +13,12 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { AttributesDto } from '../../common/attributes.dto.js';
-import { IsEmailAddress } from '../../common/email-address.js';
-import { stytchError } from '../../common/stytch-validation.pipe.js';
+import { AttributesDto } from '../../device/attributes.dto.js';
+import { IsEmailAddress } from '../../users/email-address.js';
+import { stytchError } from '../../http/stytch-validation.pipe.js';
 import { CODE_CHALLENGE_PATTERN } from '../../magic-links/pkce.js';
 import { MAX_EXPIRATION_MINUTES, MIN_EXPIRATION_MINUTES } from '../../magic-links/dto/create-magic-link.dto.js';
-import { EMAIL_LOCALES, type RedirectUrlType } from '../../magic-links.options.js';
+import { EMAIL_LOCALES, type RedirectUrlType } from '../../options/magic-links.options.js';
 
 /** The field decorators the four email endpoints share, so each rule and its error is written once. */
 

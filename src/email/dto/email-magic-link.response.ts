@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { StytchResponseDto } from '../../common/stytch-response.dto.js';
+import { StytchResponseDto } from '../../http/stytch-response.dto.js';
 
 /** The seed's `api_magic_v1_email_SendResponse`; invite answers the same fields. */
 export class SendEmailMagicLinkResponse extends StytchResponseDto {

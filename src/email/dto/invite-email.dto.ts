@@ -1,6 +1,6 @@
 import { PickType } from '@nestjs/swagger';
-import type { AttributesDto } from '../../common/attributes.dto.js';
-import type { EmailLocale } from '../../magic-links.options.js';
+import type { AttributesDto } from '../../device/attributes.dto.js';
+import type { EmailLocale } from '../../options/magic-links.options.js';
 import { CreateUserDto } from '../../users/dto/create-user.dto.js';
 import {
   AttributesField,

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
-import type { AttributesDto } from '../../common/attributes.dto.js';
-import type { EmailLocale } from '../../magic-links.options.js';
+import type { AttributesDto } from '../../device/attributes.dto.js';
+import type { EmailLocale } from '../../options/magic-links.options.js';
 import {
   AttributesField,
   CodeChallengeField,

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import type { AttributesDto } from '../../common/attributes.dto.js';
-import { stytchError } from '../../common/stytch-validation.pipe.js';
-import type { EmailLocale } from '../../magic-links.options.js';
+import type { AttributesDto } from '../../device/attributes.dto.js';
+import { stytchError } from '../../http/stytch-validation.pipe.js';
+import type { EmailLocale } from '../../options/magic-links.options.js';
 import {
   AttributesField,
   CodeChallengeField,

@@ -1,4 +1,4 @@
-import type { EmailLocale } from '../../magic-links.options.js';
+import type { EmailLocale } from '../../options/magic-links.options.js';
 import type { EmailKind } from '../email-delivery.entity.js';
 
 /**

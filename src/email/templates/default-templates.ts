@@ -1,4 +1,4 @@
-import type { EmailLocale, EmailTemplate } from '../../magic-links.options.js';
+import type { EmailLocale, EmailTemplate } from '../../options/magic-links.options.js';
 import type { EmailKind } from '../email-delivery.entity.js';
 import { mailCopy } from './default-copy.js';
 

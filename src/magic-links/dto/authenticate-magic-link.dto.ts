@@ -12,11 +12,9 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { AttributesDto } from '../../common/attributes.dto.js';
-import { stytchError } from '../../common/stytch-validation.pipe.js';
-
-export const MIN_SESSION_DURATION_MINUTES = 5;
-export const MAX_SESSION_DURATION_MINUTES = 527040;
+import { AttributesDto } from '../../device/attributes.dto.js';
+import { stytchError } from '../../http/stytch-validation.pipe.js';
+import { MAX_SESSION_DURATION_MINUTES, MIN_SESSION_DURATION_MINUTES } from '../../sessions/session-duration.js';
 
 export class AuthenticateOptionsDto {
   @ApiPropertyOptional({

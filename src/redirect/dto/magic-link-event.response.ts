@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { StytchResponseDto } from '../../common/stytch-response.dto.js';
+import { StytchResponseDto } from '../../http/stytch-response.dto.js';
 
 export class ClientHintsResponse {
   @ApiPropertyOptional({ description: '`Sec-CH-UA`.', example: '"Chromium";v="140", "Not=A?Brand";v="24"' })

@@ -1,10 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmpty, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { stytchError } from '../../common/stytch-validation.pipe.js';
-import {
-  MAX_SESSION_DURATION_MINUTES,
-  MIN_SESSION_DURATION_MINUTES,
-} from '../../magic-links/dto/authenticate-magic-link.dto.js';
+import { stytchError } from '../../http/stytch-validation.pipe.js';
+import { MAX_SESSION_DURATION_MINUTES, MIN_SESSION_DURATION_MINUTES } from '../session-duration.js';
 
 /** `POST /v1/sessions/authenticate`: exactly one of `session_token` and `session_jwt`. */
 export class AuthenticateSessionDto {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { StytchResponseDto } from '../../common/stytch-response.dto.js';
+import { StytchResponseDto } from '../../http/stytch-response.dto.js';
 import { UserResponse } from '../../users/dto/user.response.js';
 
 export class SessionAttributesResponse {

@@ -12,9 +12,9 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { AttributesDto } from '../../common/attributes.dto.js';
-import { IsEmailAddress } from '../../common/email-address.js';
-import { stytchError } from '../../common/stytch-validation.pipe.js';
+import { AttributesDto } from '../../device/attributes.dto.js';
+import { IsEmailAddress } from '../email-address.js';
+import { stytchError } from '../../http/stytch-validation.pipe.js';
 import { UsersNameDto } from './users-name.dto.js';
 
 export const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9._|-]{1,128}$/;

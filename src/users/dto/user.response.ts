@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { StytchResponseDto } from '../../common/stytch-response.dto.js';
+import { StytchResponseDto } from '../../http/stytch-response.dto.js';
 import { UsersNameDto } from './users-name.dto.js';
 
 export class UserEmailResponse {

@@ -1,7 +1,7 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { Redis } from 'ioredis';
-import { StytchException } from './stytch.exception.js';
+import { StytchException } from '../http/stytch.exception.js';
 
 // One round trip, atomic: count the hit in a fixed window, start a block when the count passes the limit.
 const INCREMENT = `

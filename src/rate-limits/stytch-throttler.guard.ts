@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
-import { StytchException } from './stytch.exception.js';
+import { StytchException } from '../http/stytch.exception.js';
 
 /** `@nestjs/throttler`'s guard, answering `429 too_many_requests` with a plain `Retry-After` (seconds). */
 @Injectable()

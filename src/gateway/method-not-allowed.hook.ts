@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
-import { StytchException } from './common/stytch.exception.js';
+import { StytchException } from '../http/stytch.exception.js';
 
 /**
  * Fastify answers an unrouted method with 404; HTTP (and Stytch's envelope) wants 405 with `Allow` when the path

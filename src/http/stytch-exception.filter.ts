@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
-import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
+import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { requestIdOf } from './request-id.js';
 import { errorUrl, STYTCH_ERRORS, StytchErrorType } from './stytch-errors.js';
 import { StytchException } from './stytch.exception.js';

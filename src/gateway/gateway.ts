@@ -5,11 +5,11 @@ import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage, Server } from 'node:http';
 import { AppModule } from './app.module.js';
-import { newId } from './common/ids.js';
-import { StytchExceptionFilter } from './common/stytch-exception.filter.js';
+import { newId } from '../ids/ids.js';
+import { StytchExceptionFilter } from '../http/stytch-exception.filter.js';
 import type { GatewayConfig } from './gateway.config.js';
-import { MAGIC_LINKS_OPTIONS } from './magic-links.module-definition.js';
-import { resolveMagicLinksOptions, type ResolvedMagicLinksOptions } from './magic-links.options.js';
+import { MAGIC_LINKS_OPTIONS } from '../options/inject-magic-links-options.decorator.js';
+import { resolveMagicLinksOptions, type ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { closeConnectionsWhileDraining } from './drain-connections.hook.js';
 import { installMethodNotAllowed } from './method-not-allowed.hook.js';
 

@@ -1,14 +1,14 @@
 import type { JsonWebKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EmailRateLimits } from './email/email-rate-limits.js';
+import type { EmailRateLimits } from '../email/email-rate-limits.js';
 import {
   REDIRECT_MODES,
   type EmailTemplate,
   type MagicLinksModuleOptions,
   type RateLimit,
   type RedirectUrlType,
-} from './magic-links.options.js';
+} from '../options/magic-links.options.js';
 
 /** The fixed development pair used when no credentials are configured; refused when NODE_ENV=production. */
 export const DEVELOPMENT_PROJECT_ID = 'project-test-00000000-0000-4000-8000-000000000000';

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { map, Observable } from 'rxjs';
-import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
-import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
+import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { requestIdOf } from './request-id.js';
 
 /** Adds the `request_id` and `status_code` that every Stytch success body carries. */

@@ -1,5 +1,5 @@
-import { newId } from './ids.js';
-import type { MagicLinksEnvironment } from '../magic-links.options.js';
+import { newId } from '../ids/ids.js';
+import type { MagicLinksEnvironment } from '../options/magic-links.options.js';
 
 interface RequestLike {
   id?: unknown;

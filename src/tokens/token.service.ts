@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac, randomBytes } from 'node:crypto';
-import { InjectMagicLinksOptions } from '../magic-links.module-definition.js';
-import type { ResolvedMagicLinksOptions } from '../magic-links.options.js';
+import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
+import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 
 /** 33 random bytes: 264 bits, 44 base64url characters, the length of Stytch's own tokens. */
 const TOKEN_BYTES = 33;

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import { MAGIC_LINKS_ENTITIES } from './magic-links.entities.js';
-import { MAGIC_LINKS_MIGRATIONS } from './migrations/index.js';
+import { MAGIC_LINKS_ENTITIES } from '../magic-links.entities.js';
+import { MAGIC_LINKS_MIGRATIONS } from '../migrations/index.js';
 
 /** TypeORM options for `DATABASE_URL`: `postgres://…` or `sqlite:<file>`. Migrations are the only schema source. */
 export function databaseOptions(url: string, runMigrations: boolean): DataSourceOptions {

@@ -7,15 +7,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { stdSerializers } from 'pino';
-import { isBrowserFacing } from './common/browser-facing.decorator.js';
-import { MemoryThrottlerStorage } from './common/memory-throttler.storage.js';
-import { RedisThrottlerStorage } from './common/redis-throttler.storage.js';
-import { StytchThrottlerGuard } from './common/stytch-throttler.guard.js';
-import { emailThrottlers } from './email/email-rate-limits.js';
+import { isBrowserFacing } from '../rate-limits/browser-facing.decorator.js';
+import { MemoryThrottlerStorage } from '../rate-limits/memory-throttler.storage.js';
+import { RedisThrottlerStorage } from '../rate-limits/redis-throttler.storage.js';
+import { StytchThrottlerGuard } from '../rate-limits/stytch-throttler.guard.js';
+import { emailThrottlers } from '../email/email-rate-limits.js';
 import { databaseOptions } from './database.options.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { HealthController } from './health.controller.js';
-import { MagicLinksModule } from './magic-links.module.js';
+import { MagicLinksModule } from '../magic-links.module.js';
 
 /** The gateway's host module: it owns every `forRoot` (database, rate limits, logging) and mounts the library. */
 @Module({})

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MagicLinksEnvironment } from '../magic-links.options.js';
+import type { MagicLinksEnvironment } from '../options/magic-links.options.js';
 
 export type IdKind = 'user' | 'email' | 'session' | 'request-id' | 'magic-link' | 'email-delivery' | 'magic-link-event';
 
