@@ -14,14 +14,18 @@ export {
   type EmailLocale,
   type EmailRetryPolicy,
   type EmailTemplate,
+  type MagicLinkEventLimits,
   type MagicLinksEmailOptions,
+  type MagicLinksRetentionOptions,
   type ResolvedEmailOptions,
   type MagicLinksEnvironment,
   type MagicLinksModuleOptions,
   type RateLimit,
   type RedirectMode,
   type RedirectUrlType,
+  type ResolvedMagicLinkEventLimits,
   type ResolvedMagicLinksOptions,
+  type ResolvedRetentionOptions,
   type SuppliedSigningKey,
 } from './options/magic-links.options.js';
 export { MAGIC_LINKS_ENTITIES } from './magic-links.entities.js';
@@ -55,6 +59,8 @@ export { AttributesDto } from './device/attributes.dto.js';
 export { DeviceAttributes, deviceAttributesOf, type ClientHints } from './device/device-attributes.decorator.js';
 export { MagicLinkEvent, type MagicLinkEventType } from './redirect/magic-link-event.entity.js';
 export { MagicLinkEventsService } from './redirect/magic-link-events.service.js';
+export { UsedRedirectNonce } from './redirect/used-redirect-nonce.entity.js';
+export { RetentionService, type RetentionReport } from './retention/retention.service.js';
 export type { BotSignal } from './redirect/bot-signals.js';
 export { ListMagicLinkEventsDto } from './redirect/dto/list-magic-link-events.dto.js';
 export * from './redirect/dto/magic-link-event.response.js';

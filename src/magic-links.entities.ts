@@ -1,6 +1,7 @@
 import { EmailDelivery } from './email/email-delivery.entity.js';
 import { MagicLink } from './magic-links/magic-link.entity.js';
 import { MagicLinkEvent } from './redirect/magic-link-event.entity.js';
+import { UsedRedirectNonce } from './redirect/used-redirect-nonce.entity.js';
 import { SessionSigningKey } from './sessions/session-signing-key.entity.js';
 import { Session } from './sessions/session.entity.js';
 import { UserEmail } from './users/user-email.entity.js';
@@ -15,4 +16,5 @@ export const MAGIC_LINKS_ENTITIES = [
   SessionSigningKey,
   EmailDelivery,
   MagicLinkEvent,
+  UsedRedirectNonce,
 ];

@@ -24,6 +24,8 @@ import { MagicLinkEventsService } from './redirect/magic-link-events.service.js'
 import { RedirectNonceService } from './redirect/redirect-nonce.service.js';
 import { RedirectController } from './redirect/redirect.controller.js';
 import { RedirectRoutingService } from './redirect/redirect-routing.service.js';
+import { UsedRedirectNoncesStore } from './redirect/used-redirect-nonces.store.js';
+import { RetentionService } from './retention/retention.service.js';
 import {
   ASYNC_OPTIONS_TYPE,
   ConfigurableModuleClass,
@@ -78,10 +80,12 @@ import { UsersService } from './users/users.service.js';
     EmailDeliveryService,
     EmailDeliverySweeper,
     EmailMagicLinksService,
+    UsedRedirectNoncesStore,
     RedirectNonceService,
     MagicLinkEventsService,
     { provide: DeviceConfirmations, useExisting: MagicLinkEventsService },
     RedirectRoutingService,
+    RetentionService,
   ],
   exports: [
     MAGIC_LINKS_OPTIONS,
@@ -93,6 +97,7 @@ import { UsersService } from './users/users.service.js';
     EmailMagicLinksService,
     EmailDeliverySweeper,
     MagicLinkEventsService,
+    RetentionService,
   ],
 })
 export class MagicLinksModule extends ConfigurableModuleClass {

@@ -36,6 +36,15 @@ describe('loadGatewayConfig', () => {
           sweepIntervalMs: 30_000,
           concurrency: 5,
         },
+        eventLimits: { perLinkAndType: 20, perIp: { limit: 300, ttlSeconds: 600 } },
+        retention: {
+          intervalMs: 600_000,
+          eventDays: 30,
+          linkDays: 30,
+          sessionDays: 30,
+          deliveryDays: 30,
+          batchSize: 500,
+        },
       },
       developmentCredentials: true,
       databaseUrl: 'sqlite:./data/magic-links.sqlite',
@@ -130,6 +139,37 @@ describe('loadGatewayConfig', () => {
       rateLimits: { perIp: { limit: 100, ttlSeconds: 60 }, perProject: { limit: 1000, ttlSeconds: 3600 } },
       logLevel: 'warn',
     });
+  });
+
+  it('reads the event caps and the retention settings; "off" keeps rows, interval 0 stops the cleanup', () => {
+    const config = loadGatewayConfig({
+      MAGIC_LINK_EVENTS_PER_LINK: '5',
+      MAGIC_LINK_EVENTS_PER_IP: '50/60',
+      RETENTION_INTERVAL_MS: '0',
+      RETENTION_EVENT_DAYS: '7',
+      RETENTION_LINK_DAYS: 'off',
+      RETENTION_SESSION_DAYS: '90',
+      RETENTION_DELIVERY_DAYS: '1',
+      RETENTION_BATCH_SIZE: '100',
+    });
+    expect(config.magicLinks.eventLimits).toEqual({ perLinkAndType: 5, perIp: { limit: 50, ttlSeconds: 60 } });
+    expect(config.magicLinks.retention).toEqual({
+      intervalMs: 0,
+      eventDays: 7,
+      linkDays: false,
+      sessionDays: 90,
+      deliveryDays: 1,
+      batchSize: 100,
+    });
+    expect(() => loadGatewayConfig({ RETENTION_EVENT_DAYS: 'never' })).toThrow(
+      'RETENTION_EVENT_DAYS="never" must be a whole number of days, or "off".',
+    );
+    expect(() => loadGatewayConfig({ RETENTION_SESSION_DAYS: '0' })).toThrow(
+      'RETENTION_SESSION_DAYS="0" must be a whole number from 1 to 36500.',
+    );
+    expect(() => loadGatewayConfig({ MAGIC_LINK_EVENTS_PER_IP: '300' })).toThrow(
+      'MAGIC_LINK_EVENTS_PER_IP="300" must be "<requests>/<seconds>", for example "100/60".',
+    );
   });
 
   it('builds the default public URL from PORT', () => {

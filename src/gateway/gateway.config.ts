@@ -3,6 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmailRateLimits } from '../email/email-rate-limits.js';
 import {
+  DEFAULT_EVENT_LIMITS,
+  DEFAULT_RETENTION,
   REDIRECT_MODES,
   type EmailTemplate,
   type MagicLinksModuleOptions,
@@ -97,6 +99,18 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
         concurrency: integer(env, 'MAIL_CONCURRENCY', 5, 1, 100),
       },
       redirectMode: oneOf(env, 'MAGIC_LINKS_REDIRECT_MODE', REDIRECT_MODES),
+      eventLimits: {
+        perLinkAndType: integer(env, 'MAGIC_LINK_EVENTS_PER_LINK', DEFAULT_EVENT_LIMITS.perLinkAndType, 1, 10_000),
+        perIp: rateLimit(env, 'MAGIC_LINK_EVENTS_PER_IP', DEFAULT_EVENT_LIMITS.perIp),
+      },
+      retention: {
+        intervalMs: integer(env, 'RETENTION_INTERVAL_MS', DEFAULT_RETENTION.intervalMs, 0, 86_400_000),
+        eventDays: retentionDays(env, 'RETENTION_EVENT_DAYS', DEFAULT_RETENTION.eventDays),
+        linkDays: retentionDays(env, 'RETENTION_LINK_DAYS', DEFAULT_RETENTION.linkDays),
+        sessionDays: retentionDays(env, 'RETENTION_SESSION_DAYS', DEFAULT_RETENTION.sessionDays),
+        deliveryDays: retentionDays(env, 'RETENTION_DELIVERY_DAYS', DEFAULT_RETENTION.deliveryDays),
+        batchSize: integer(env, 'RETENTION_BATCH_SIZE', DEFAULT_RETENTION.batchSize, 1, 10_000),
+      },
     },
     developmentCredentials: projectId === undefined,
     databaseUrl: env.DATABASE_URL ?? 'sqlite:./data/magic-links.sqlite',
@@ -158,6 +172,14 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new Error(`${name}="${raw}" must be a whole number from ${min} to ${max}.`);
   }
   return value;
+}
+
+/** A retention age: a whole number of days, or `off` to keep those rows for good. */
+function retentionDays(env: NodeJS.ProcessEnv, name: string, fallback: number | false): number | false {
+  if (env[name] === 'off') return false;
+  if (env[name] === undefined || env[name] === '') return fallback;
+  if (!/^\d+$/.test(env[name])) throw new Error(`${name}="${env[name]}" must be a whole number of days, or "off".`);
+  return integer(env, name, 0, 1, 36_500);
 }
 
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[]): T | undefined {

@@ -2,6 +2,7 @@ import { InitialSchema1763800000000 } from './1763800000000-initial-schema.js';
 import { Sessions1764300000000 } from './1764300000000-sessions.js';
 import { EmailDeliveries1764400000000 } from './1764400000000-email-deliveries.js';
 import { MagicLinkEvents1764600000000 } from './1764600000000-magic-link-events.js';
+import { RedirectLimitsAndRetention1764800000000 } from './1764800000000-redirect-limits-and-retention.js';
 
 /** Every schema migration of the module, oldest first: pass them to the host's DataSource `migrations`. */
 export const MAGIC_LINKS_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MAGIC_LINKS_MIGRATIONS = [
   Sessions1764300000000,
   EmailDeliveries1764400000000,
   MagicLinkEvents1764600000000,
+  RedirectLimitsAndRetention1764800000000,
 ];

@@ -101,4 +101,36 @@ describe('resolveMagicLinksOptions', () => {
     expect(message.startsWith('MagicLinksModule options: ')).toBe(true);
     expect(message).toContain(fix);
   });
+
+  it('caps stored redirect events and cleans up after 30 days by default, each age adjustable or off', () => {
+    const resolved = resolveMagicLinksOptions(VALID);
+    expect(resolved.eventLimits).toEqual({ perLinkAndType: 20, perIp: { limit: 300, ttlSeconds: 600 } });
+    expect(resolved.retention).toEqual({
+      intervalMs: 600_000,
+      eventDays: 30,
+      linkDays: 30,
+      sessionDays: 30,
+      deliveryDays: 30,
+      batchSize: 500,
+    });
+    const custom = resolveMagicLinksOptions({
+      ...VALID,
+      eventLimits: { perLinkAndType: 3 },
+      retention: { intervalMs: 0, eventDays: 7, linkDays: false },
+    });
+    expect(custom.eventLimits).toEqual({ perLinkAndType: 3, perIp: { limit: 300, ttlSeconds: 600 } });
+    expect(custom.retention).toMatchObject({ intervalMs: 0, eventDays: 7, linkDays: false, sessionDays: 30 });
+  });
+
+  it('refuses retention and event caps it cannot honour, saying what is allowed', () => {
+    expect(problemWith({ ...VALID, retention: { eventDays: 0 } })).toContain(
+      'retention.eventDays must be a whole number of days from 1 to 36500, or false to keep them.',
+    );
+    expect(problemWith({ ...VALID, retention: { intervalMs: 50 } })).toContain('or 0 to turn the cleanup off');
+    expect(problemWith({ ...VALID, retention: { batchSize: 0 } })).toContain('retention.batchSize must be');
+    expect(problemWith({ ...VALID, eventLimits: { perLinkAndType: 0 } })).toContain(
+      'eventLimits.perLinkAndType must be a whole number from 1 to 10000.',
+    );
+    expect(problemWith({ ...VALID, eventLimits: { perIp: { limit: 10 } } })).toContain('eventLimits.perIp.ttlSeconds');
+  });
 });

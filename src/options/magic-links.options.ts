@@ -72,6 +72,64 @@ export interface RateLimit {
   ttlSeconds: number;
 }
 
+/**
+ * How many events the redirect page of emailed links stores (docs/redirect-routing.md). Hits past a cap are still
+ * logged, only not stored, so anyone who can open a link cannot grow the database with it.
+ */
+export interface MagicLinkEventLimits {
+  /** Events stored per link and per type (`view`, `head`, `confirm`, `blocked`) (default 20). */
+  perLinkAndType?: number;
+  /** `view`, `head` and `blocked` events stored per client IP address in each window (default 300 per 600 s). */
+  perIp?: RateLimit;
+}
+
+export interface ResolvedMagicLinkEventLimits {
+  perLinkAndType: number;
+  perIp: RateLimit;
+}
+
+/**
+ * What the periodic cleanup deletes, and when (docs/operations.md). Each age is a whole number of days, or `false`
+ * to keep those rows for good. Every process runs the cleanup; instances sharing a database share the work.
+ */
+export interface MagicLinksRetentionOptions {
+  /** Time between two runs of the cleanup in each process (default 600 000, 10 minutes); 0 turns it off. */
+  intervalMs?: number;
+  /** Days a redirect page event is kept (default 30). */
+  eventDays?: number | false;
+  /** Days a magic link is kept after it expired, used or not, with its events and delivery (default 30). */
+  linkDays?: number | false;
+  /** Days a session is kept after it expired (default 30). */
+  sessionDays?: number | false;
+  /** Days a sent or failed email delivery is kept after its last attempt (default 30). */
+  deliveryDays?: number | false;
+  /** Rows deleted by one statement, so that no delete holds a write lock for long (default 500). */
+  batchSize?: number;
+}
+
+export interface ResolvedRetentionOptions {
+  intervalMs: number;
+  eventDays: number | false;
+  linkDays: number | false;
+  sessionDays: number | false;
+  deliveryDays: number | false;
+  batchSize: number;
+}
+
+export const DEFAULT_EVENT_LIMITS: ResolvedMagicLinkEventLimits = {
+  perLinkAndType: 20,
+  perIp: { limit: 300, ttlSeconds: 600 },
+};
+
+export const DEFAULT_RETENTION: ResolvedRetentionOptions = {
+  intervalMs: 600_000,
+  eventDays: 30,
+  linkDays: 30,
+  sessionDays: 30,
+  deliveryDays: 30,
+  batchSize: 500,
+};
+
 /** What a host passes to `MagicLinksModule.forRoot()` / `forRootAsync()`. */
 export interface MagicLinksModuleOptions {
   /** The Basic-auth user name every `/v1/` call must carry, e.g. `project-test-…`. */
@@ -104,6 +162,10 @@ export interface MagicLinksModuleOptions {
   email?: MagicLinksEmailOptions;
   /** How the redirect page of emailed links continues to the app: `click` (the default) or `auto`. */
   redirectMode?: RedirectMode;
+  /** Caps on the events the redirect page stores. */
+  eventLimits?: MagicLinkEventLimits;
+  /** The periodic cleanup of old events, links, sessions and deliveries. */
+  retention?: MagicLinksRetentionOptions;
 }
 
 /** A supplied session signing key, parsed. `kid` is the JWK's own, if it had one. */
@@ -126,6 +188,8 @@ export interface ResolvedMagicLinksOptions {
   sessionKeyRotationDays: number;
   email: ResolvedEmailOptions;
   redirectMode: RedirectMode;
+  eventLimits: ResolvedMagicLinkEventLimits;
+  retention: ResolvedRetentionOptions;
 }
 
 export const DEFAULT_SESSION_KEY_ROTATION_DAYS = 90;
@@ -212,6 +276,66 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
     sessionKeyRotationDays: rotationDays ?? DEFAULT_SESSION_KEY_ROTATION_DAYS,
     email: resolveEmailOptions(options.email ?? {}, redirectUrls.login[0]),
     redirectMode: options.redirectMode ?? 'click',
+    eventLimits: resolveEventLimits(options.eventLimits ?? {}),
+    retention: resolveRetention(options.retention ?? {}),
+  };
+}
+
+function resolveEventLimits(limits: MagicLinkEventLimits): ResolvedMagicLinkEventLimits {
+  if (typeof limits !== 'object' || limits === null) {
+    throw new MagicLinksOptionsError('eventLimits must be an object (perLinkAndType, perIp), or omitted.');
+  }
+  const perIp = limits.perIp ?? DEFAULT_EVENT_LIMITS.perIp;
+  if (typeof perIp !== 'object' || perIp === null) {
+    throw new MagicLinksOptionsError(
+      'eventLimits.perIp must be { limit, ttlSeconds }, for example { limit: 300, ttlSeconds: 600 }.',
+    );
+  }
+  return {
+    perLinkAndType: positiveInteger(
+      'eventLimits.perLinkAndType',
+      limits.perLinkAndType ?? DEFAULT_EVENT_LIMITS.perLinkAndType,
+      1,
+      10_000,
+    ),
+    perIp: {
+      limit: positiveInteger('eventLimits.perIp.limit', perIp.limit, 1, 1_000_000),
+      ttlSeconds: positiveInteger('eventLimits.perIp.ttlSeconds', perIp.ttlSeconds, 1, 86_400),
+    },
+  };
+}
+
+function resolveRetention(retention: MagicLinksRetentionOptions): ResolvedRetentionOptions {
+  if (typeof retention !== 'object' || retention === null) {
+    throw new MagicLinksOptionsError('retention must be an object (intervalMs, eventDays, linkDays, …), or omitted.');
+  }
+  const days = (name: 'eventDays' | 'linkDays' | 'sessionDays' | 'deliveryDays'): number | false => {
+    const value = retention[name] ?? DEFAULT_RETENTION[name];
+    if (value === false) return false;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 36_500) {
+      throw new MagicLinksOptionsError(
+        `retention.${name} must be a whole number of days from 1 to 36500, or false to keep them.`,
+      );
+    }
+    return value;
+  };
+  const intervalMs = retention.intervalMs ?? DEFAULT_RETENTION.intervalMs;
+  if (
+    typeof intervalMs !== 'number' ||
+    !Number.isInteger(intervalMs) ||
+    (intervalMs !== 0 && (intervalMs < 100 || intervalMs > 86_400_000))
+  ) {
+    throw new MagicLinksOptionsError(
+      'retention.intervalMs must be a whole number of milliseconds from 100 to 86400000, or 0 to turn the cleanup off.',
+    );
+  }
+  return {
+    intervalMs,
+    eventDays: days('eventDays'),
+    linkDays: days('linkDays'),
+    sessionDays: days('sessionDays'),
+    deliveryDays: days('deliveryDays'),
+    batchSize: positiveInteger('retention.batchSize', retention.batchSize ?? DEFAULT_RETENTION.batchSize, 1, 10_000),
   };
 }
 

@@ -9,11 +9,12 @@ export type MagicLinkEventType = 'view' | 'head' | 'confirm' | 'blocked';
 
 /** One hit on the redirect page of an emailed link, kept so an operator can tell a scanner from a person. */
 @Entity('magic_link_events')
+@Index('IDX_magic_link_events_magic_link_id_type', ['magicLinkId', 'type'])
+@Index('IDX_magic_link_events_ip_address_created_at', ['ipAddress', 'createdAt'])
 export class MagicLinkEvent {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;
 
-  @Index('IDX_magic_link_events_magic_link_id')
   @Column({ name: 'magic_link_id', type: 'varchar', length: 64 })
   magicLinkId!: string;
 
@@ -59,6 +60,7 @@ export class MagicLinkEvent {
   @Column({ name: 'sent_at', type: Date })
   sentAt!: Date;
 
+  @Index('IDX_magic_link_events_created_at')
   @Column({ name: 'created_at', type: Date })
   createdAt!: Date;
 }

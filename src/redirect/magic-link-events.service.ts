@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { FixedStatement } from '../database/fixed-statement.js';
+import { isForeignKeyViolation } from '../database/foreign-key-violation.js';
 import type { AttributesDto } from '../device/attributes.dto.js';
 import type { DeviceAttributes } from '../device/device-attributes.decorator.js';
 import { newId } from '../ids/ids.js';
@@ -22,15 +24,31 @@ export interface EventDetails {
   fingerprint?: string;
 }
 
-/** Records every hit on an emailed link's redirect page, in the database and in the logs, and lists them. */
+/**
+ * Logs every hit on an emailed link's redirect page and stores it, up to the caps of `eventLimits` (per link and
+ * type, and per client address in a window), so that whoever can open a link cannot grow the database with it.
+ * Lists what was stored.
+ */
 @Injectable()
 export class MagicLinkEventsService implements DeviceConfirmations {
   private readonly logger = new Logger('MagicLinkEvents');
+  /** How many events the link has of the type, and the address in the window, each counted only up to its cap. */
+  private readonly stored: FixedStatement;
 
   constructor(
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
     @InjectRepository(MagicLinkEvent) private readonly events: Repository<MagicLinkEvent>,
-  ) {}
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    this.stored = new FixedStatement(
+      dataSource,
+      'SELECT ' +
+        '(SELECT COUNT(*) FROM (SELECT 1 FROM magic_link_events WHERE magic_link_id = $1 AND type = $2 LIMIT $3) ' +
+        'AS of_link) AS of_link, ' +
+        '(SELECT COUNT(*) FROM (SELECT 1 FROM magic_link_events WHERE ip_address = $4 AND created_at > $5 ' +
+        "AND type <> 'confirm' LIMIT $6) AS of_ip) AS of_ip",
+    );
+  }
 
   async record(
     link: Pick<MagicLink, 'id' | 'emailId' | 'createdAt'>,
@@ -52,7 +70,7 @@ export class MagicLinkEventsService implements DeviceConfirmations {
       sentAt: link.createdAt,
       createdAt: new Date(),
     } satisfies Omit<MagicLinkEvent, 'magicLink'>;
-    await this.events.insert(event);
+    const stored = (await this.underCaps(event)) && (await this.insert(event));
     const seconds = secondsSinceSent(event);
     this.logger.log(
       {
@@ -66,9 +84,42 @@ export class MagicLinkEventsService implements DeviceConfirmations {
         signals: event.signals,
         ip_address: event.ipAddress,
         user_agent: event.userAgent,
+        stored,
       },
-      `Magic link ${type}${event.reason ? ` (${event.reason})` : ''} ${seconds} s after sending`,
+      `Magic link ${type}${event.reason ? ` (${event.reason})` : ''} ${seconds} s after sending` +
+        (stored ? '' : ', not stored'),
     );
+  }
+
+  /**
+   * Whether the caps leave room for the event. Checked before the insert rather than with it, so requests racing
+   * for the last place may each store one: the overshoot is bounded by the requests in flight at that instant.
+   * Confirms, which device matching reads, are not held to the per-address cap that views on a shared NAT could fill.
+   */
+  private async underCaps(event: Pick<MagicLinkEvent, 'magicLinkId' | 'type' | 'ipAddress' | 'createdAt'>) {
+    const { perLinkAndType, perIp } = this.options.eventLimits;
+    const since = new Date(event.createdAt.getTime() - perIp.ttlSeconds * 1000);
+    const { records } = await this.stored.run([
+      event.magicLinkId,
+      event.type,
+      perLinkAndType,
+      event.ipAddress,
+      since,
+      perIp.limit,
+    ]);
+    const counts = records[0] as { of_link: number | string; of_ip: number | string };
+    return Number(counts.of_link) < perLinkAndType && (event.type === 'confirm' || Number(counts.of_ip) < perIp.limit);
+  }
+
+  /** Stores the event; false when its link was deleted meanwhile (the retention cleanup removed it). */
+  private async insert(event: Omit<MagicLinkEvent, 'magicLink'>): Promise<boolean> {
+    try {
+      await this.events.insert(event);
+      return true;
+    } catch (error) {
+      if (isForeignKeyViolation(error)) return false;
+      throw error;
+    }
   }
 
   /** The events of one email's links or of one link, oldest first (at most the newest MAX_LISTED_EVENTS). */

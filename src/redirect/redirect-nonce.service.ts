@@ -2,23 +2,34 @@ import { Injectable } from '@nestjs/common';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
 import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
+import { UsedRedirectNoncesStore } from './used-redirect-nonces.store.js';
 
 /** How long a shown page's button keeps working before the person has to press it a second time. */
 export const NONCE_TTL_MS = 30 * 60_000;
+
+/**
+ * How long a used nonce is remembered past its lifetime: gateway instances' clocks differ a little, and one that
+ * lags must still find the record while it takes the nonce for fresh.
+ */
+export const USED_NONCE_GRACE_MS = 5 * 60_000;
 
 const NONCE_PATTERN = /^([0-9a-z]{1,11})\.([A-Za-z0-9_-]{12})\.([A-Za-z0-9_-]{43})$/;
 
 /**
  * Per-view nonces for the confirm form: `<issued at>.<salt>.<HMAC>` over the token's hash and the browser's
- * User-Agent. Stateless, so a page costs no write and an unknown token gets a nonce that looks like any other;
- * bound to the token and the browser, so a nonce is no good for another link or another client; timestamped, so
- * the confirm knows how long the page was shown before the click.
+ * User-Agent. Issuing is stateless, so a page costs no write and an unknown token gets a nonce that looks like any
+ * other; bound to the token and the browser, so a nonce is no good for another link or another client; timestamped,
+ * so the confirm knows how long the page was shown before the click; and good for one confirm, which records it as
+ * used in the database all gateway instances share.
  */
 @Injectable()
 export class RedirectNonceService {
   private readonly key: Buffer;
 
-  constructor(@InjectMagicLinksOptions() options: ResolvedMagicLinksOptions) {
+  constructor(
+    @InjectMagicLinksOptions() options: ResolvedMagicLinksOptions,
+    private readonly used: UsedRedirectNoncesStore,
+  ) {
     this.key = createHmac('sha256', options.tokenHashKey).update('magic-links redirect nonce key').digest();
   }
 
@@ -38,6 +49,16 @@ export class RedirectNonceService {
     }
     const age = now - parseInt(issuedAt, 36);
     return age >= 0 ? age : undefined;
+  }
+
+  /**
+   * Spends a nonce that {@link age} accepted: true the first time, false for every later confirm with it, on any
+   * instance sharing the database.
+   */
+  async use(nonce: string): Promise<boolean> {
+    const issuedAt = parseInt(nonce.split('.')[0], 36);
+    const nonceHash = createHash('sha256').update(nonce).digest('hex');
+    return this.used.add(nonceHash, new Date(issuedAt + NONCE_TTL_MS + USED_NONCE_GRACE_MS));
   }
 
   private mac(tokenHash: string, userAgent: string, issuedAt: string, salt: string): string {

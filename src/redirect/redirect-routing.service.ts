@@ -97,6 +97,11 @@ export class RedirectRoutingService {
         cspNonce,
       };
     }
+    // Spent here, whatever the bot checks then say: a refused confirm gets a page with a fresh nonce.
+    if (!(await this.nonces.use(form.nonce))) {
+      await this.events.record(link, 'blocked', { device, signals: headerSignals(request), reason: 'used_nonce' });
+      return { ...this.page(link, tokenHash, token, request, { retry: true }), status: 403 };
+    }
     const automatic = this.options.redirectMode === 'auto' && form.auto === '1';
     const signals = confirmSignals({
       ...request,

@@ -49,7 +49,7 @@ export class MagicLinkEventResponse {
     type: 'string',
     nullable: true,
     description:
-      'Why a confirm was refused: `invalid_nonce`, `stale_nonce`, `link_used`, `link_expired`, or the first ' +
+      'Why a confirm was refused: `invalid_nonce`, `stale_nonce`, `used_nonce`, `link_used`, `link_expired`, or the first ' +
       'blocking signal.',
     example: null,
   })
