@@ -1,4 +1,7 @@
+import Bull from 'bull';
+import { Redis } from 'ioredis';
 import {
+  DATABASES,
   expectStytchError,
   freshDatabaseUrl,
   queryDatabase,
@@ -153,6 +156,49 @@ describe('Email delivery under failures (real Redis, PostgreSQL and SMTP)', () =
     );
     expect(sent).toEqual({ status: 'sent', attempts: 2 });
   }, 90_000);
+
+  it.each(DATABASES)(
+    '%s: a Bull job whose hash a restarted Redis re-created without data, in no list, is delivered once by the next sweep',
+    async (kind) => {
+      const gateway = await start(await freshDatabaseUrl(kind));
+      const email = `orphaned-job-${kind}@example.com`;
+      await createUsers(gateway, [email]);
+      // Bull's global pause parks new jobs in its `paused` list, where no worker takes them before the test is done.
+      const queue = new Bull('magic-links-email', redis.url, { prefix: 'magic-links' });
+      const client = new Redis(redis.url);
+      try {
+        await queue.pause();
+        expect((await gateway.request('POST', '/v1/magic_links/email/send', { email })).status).toBe(200);
+        const keys = 'magic-links:magic-links-email';
+        const [jobId] = await client.lrange(`${keys}:paused`, 0, -1);
+        expect(jobId).toMatch(/^email-delivery-test-.*:0$/);
+        // What a worker's `moveToActive`, replayed on the emptied Redis after a crash, leaves: the job's lock and a
+        // hash holding only `processedOn` (no data, no options), and the job id in no list.
+        await client
+          .multi()
+          .lrem(`${keys}:paused`, 0, jobId)
+          .del(`${keys}:${jobId}`)
+          .set(`${keys}:${jobId}:lock`, 'lost-worker', 'PX', 30_000)
+          .hset(`${keys}:${jobId}`, 'processedOn', String(Date.now()))
+          .exec();
+        await queue.resume();
+
+        // MAIL_SWEEP_INTERVAL_MS is 500: the delivery is overdue after one interval, swept by the next.
+        await sink.waitForMails(1, 10_000);
+        await sleep(2000);
+        expectExactlyOnce(sink, [email]);
+        const rows = await queryDatabase<{ status: string; attempts: number }>(
+          gateway.databaseUrl,
+          'SELECT status, attempts FROM email_deliveries',
+        );
+        expect(rows).toEqual([{ status: 'sent', attempts: 1 }]);
+      } finally {
+        client.disconnect();
+        await queue.close();
+      }
+    },
+    60_000,
+  );
 
   it('two gateways sharing PostgreSQL and Redis: the per-email limit holds across both, each send is mailed once', async () => {
     const databaseUrl = await freshDatabaseUrl('postgres');
