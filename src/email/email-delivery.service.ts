@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
 import type { EmailLocale, ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { EmailDeliveriesStore, type AttemptEnd } from './email-deliveries.store.js';
@@ -13,11 +14,14 @@ export type DeliveryOutcome = { retry: false } | { retry: true; attempt: number;
 /**
  * Sends one delivery record's mail, at most one worker at a time: a worker first claims the record (a conditional
  * write that also counts the attempt), sends, then marks it sent under the same claim. Jobs may run twice (a queue
- * is at-least-once); the claim makes the second run a no-op.
+ * is at-least-once); the claim makes the second run a no-op. At most `email.concurrency` attempts run at once in a
+ * process, the queue's and the sweeper's together, so that a crash between SMTP's answer and the `sent` mark can
+ * duplicate no more mails than that.
  */
 @Injectable()
 export class EmailDeliveryService {
   private readonly logger = new Logger('EmailDelivery');
+  private readonly slots: LimitFunction;
 
   constructor(
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
@@ -25,9 +29,15 @@ export class EmailDeliveryService {
     private readonly templates: EmailTemplatesService,
     private readonly transport: MailTransportService,
     private readonly sealer: TokenSealer,
-  ) {}
+  ) {
+    this.slots = pLimit(options.email.concurrency);
+  }
 
-  async deliver(id: string): Promise<DeliveryOutcome> {
+  deliver(id: string): Promise<DeliveryOutcome> {
+    return this.slots(() => this.attempt(id));
+  }
+
+  private async attempt(id: string): Promise<DeliveryOutcome> {
     const now = new Date();
     const claimed = await this.store.claim(id, now, new Date(now.getTime() + this.options.email.leaseMs));
     // Another worker has it, it is done, or it was deleted (the user was deleted, the invite revoked).
