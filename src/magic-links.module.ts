@@ -8,10 +8,12 @@ import { TokenService } from './tokens/token.service.js';
 import { BullEmailQueue, EMAIL_QUEUE_NAME, EmailDeliveryProcessor } from './email/bull-email.queue.js';
 import { EmailQueue } from './email/email-queue.js';
 import { InProcessEmailQueue } from './email/in-process-email.queue.js';
+import { EmailDeliveriesStore } from './email/email-deliveries.store.js';
 import { EmailDeliveryService } from './email/email-delivery.service.js';
 import { EmailDeliverySweeper } from './email/email-delivery.sweeper.js';
 import { EmailMagicLinksController } from './email/email-magic-links.controller.js';
 import { EmailMagicLinksService } from './email/email-magic-links.service.js';
+import { EmailMagicLinksStore } from './email/email-magic-links.store.js';
 import { EmailTemplatesService } from './email/email-templates.service.js';
 import { MailTransportService } from './email/mail-transport.service.js';
 import { TokenSealer } from './email/token-sealer.js';
@@ -77,8 +79,10 @@ import { UsersService } from './users/users.service.js';
     TokenSealer,
     EmailTemplatesService,
     MailTransportService,
+    EmailDeliveriesStore,
     EmailDeliveryService,
     EmailDeliverySweeper,
+    EmailMagicLinksStore,
     EmailMagicLinksService,
     UsedRedirectNoncesStore,
     RedirectNonceService,

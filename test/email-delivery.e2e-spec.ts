@@ -1,4 +1,7 @@
+import Bull from 'bull';
+import { Redis } from 'ioredis';
 import {
+  DATABASES,
   expectStytchError,
   freshDatabaseUrl,
   queryDatabase,
@@ -32,6 +35,19 @@ async function createUsers(gateway: RunningGateway, addresses: string[]): Promis
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Bull's keys for the gateway's email queue. */
+const JOB_KEYS = 'magic-links:magic-links-email';
+
+/** The id of the job waiting in Bull's paused list: a request queues its job just after it answers. */
+async function pausedJobId(client: Redis): Promise<string> {
+  for (let waited = 0; ; waited += 20) {
+    const [jobId] = await client.lrange(`${JOB_KEYS}:paused`, 0, -1);
+    if (jobId) return jobId;
+    if (waited > 10_000) throw new Error('the send queued no job');
+    await sleep(20);
+  }
+}
 
 describe('Email delivery under failures (real Redis, PostgreSQL and SMTP)', () => {
   let redis: RedisServer;
@@ -153,6 +169,76 @@ describe('Email delivery under failures (real Redis, PostgreSQL and SMTP)', () =
     );
     expect(sent).toEqual({ status: 'sent', attempts: 2 });
   }, 90_000);
+
+  it.each(DATABASES)(
+    '%s: a Bull job whose hash a restarted Redis re-created without data, in no list, is delivered once by the next sweep',
+    async (kind) => {
+      // Long enough for the test to make the Redis state before the delivery is overdue, whatever the machine's load.
+      const gateway = await start(await freshDatabaseUrl(kind), { MAIL_SWEEP_INTERVAL_MS: '2000' });
+      const email = `orphaned-job-${kind}@example.com`;
+      await createUsers(gateway, [email]);
+      // Bull's global pause parks new jobs in its `paused` list, where no worker takes them before the test is done.
+      const queue = new Bull('magic-links-email', redis.url, { prefix: 'magic-links' });
+      const client = new Redis(redis.url);
+      try {
+        await queue.pause();
+        expect((await gateway.request('POST', '/v1/magic_links/email/send', { email })).status).toBe(200);
+        const jobId = await pausedJobId(client);
+        expect(jobId).toMatch(/^email-delivery-test-.*:0$/);
+        // What a worker's `moveToActive`, replayed on the emptied Redis after a crash, leaves: the job's lock and a
+        // hash holding only `processedOn` (no data, no options), and the job id in no list.
+        await client
+          .multi()
+          .lrem(`${JOB_KEYS}:paused`, 0, jobId)
+          .del(`${JOB_KEYS}:${jobId}`)
+          .set(`${JOB_KEYS}:${jobId}:lock`, 'lost-worker', 'PX', 30_000)
+          .hset(`${JOB_KEYS}:${jobId}`, 'processedOn', String(Date.now()))
+          .exec();
+        await queue.resume();
+
+        // The delivery is overdue one sweep interval after it was due, and delivered by the sweep after that.
+        await sink.waitForMails(1, 15_000);
+        await sleep(2000);
+        expectExactlyOnce(sink, [email]);
+        const rows = await queryDatabase<{ status: string; attempts: number }>(
+          gateway.databaseUrl,
+          'SELECT status, attempts FROM email_deliveries',
+        );
+        expect(rows).toEqual([{ status: 'sent', attempts: 1 }]);
+      } finally {
+        client.disconnect();
+        await queue.close();
+      }
+    },
+    60_000,
+  );
+
+  it('a Bull job whose hash lost its data is delivered by the worker that takes it, not dropped as done', async () => {
+    // No sweep after the one at start: only the worker can deliver this mail.
+    const gateway = await start(await freshDatabaseUrl('postgres'), { MAIL_SWEEP_INTERVAL_MS: '3600000' });
+    const email = 'job-without-data@example.com';
+    await createUsers(gateway, [email]);
+    const queue = new Bull('magic-links-email', redis.url, { prefix: 'magic-links' });
+    const client = new Redis(redis.url);
+    try {
+      await queue.pause();
+      expect((await gateway.request('POST', '/v1/magic_links/email/send', { email })).status).toBe(200);
+      const jobId = await pausedJobId(client);
+      // The job stays listed, but its hash is what a replayed `moveToActive` leaves: `processedOn` and nothing else.
+      await client
+        .multi()
+        .del(`${JOB_KEYS}:${jobId}`)
+        .hset(`${JOB_KEYS}:${jobId}`, 'processedOn', String(Date.now()))
+        .exec();
+      await queue.resume();
+
+      await sink.waitForMails(1, 10_000);
+      expectExactlyOnce(sink, [email]);
+    } finally {
+      client.disconnect();
+      await queue.close();
+    }
+  }, 60_000);
 
   it('two gateways sharing PostgreSQL and Redis: the per-email limit holds across both, each send is mailed once', async () => {
     const databaseUrl = await freshDatabaseUrl('postgres');

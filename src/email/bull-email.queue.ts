@@ -8,13 +8,14 @@ import { EmailQueue } from './email-queue.js';
 
 export const EMAIL_QUEUE_NAME = 'magic-links-email';
 
-interface DeliveryJob {
-  deliveryId: string;
-}
+/** A job's data: none. Its id names the delivery (see `BullEmailQueue`), and never a token. */
+type DeliveryJob = Record<string, never>;
 
 /**
- * The queue on Redis through @nestjs/bull, shared by every gateway process. Job ids are `<delivery>:<attempts>`,
- * so the sweeper re-adding a job that still exists adds nothing. Jobs carry the delivery id only, never a token.
+ * The queue on Redis through @nestjs/bull, shared by every gateway process. Job ids are `<delivery>:<attempts>`;
+ * only the request (0) and the end of a claimed attempt (its number) ask for a job, so every job of a delivery has
+ * its own id, and a stale one left in Redis (which Bull would keep instead of a new job of the same id) is never
+ * asked for again.
  */
 @Injectable()
 export class BullEmailQueue extends EmailQueue {
@@ -24,7 +25,7 @@ export class BullEmailQueue extends EmailQueue {
 
   async enqueue(deliveryId: string, attempts: number, delayMs: number): Promise<void> {
     await this.queue.add(
-      { deliveryId },
+      {},
       {
         jobId: `${deliveryId}:${attempts}`,
         delay: delayMs,
@@ -54,12 +55,14 @@ export class EmailDeliveryProcessor implements OnModuleInit {
   }
 
   private async deliver(job: Job<DeliveryJob>): Promise<void> {
-    const { deliveryId } = job.data;
+    // From the id, not the data: a worker's command replayed on a Redis that lost its data re-creates the job's
+    // hash with no data, never without its key.
+    const deliveryId = String(job.id).slice(0, String(job.id).lastIndexOf(':'));
     const outcome = await this.deliveries.deliver(deliveryId);
     if (!outcome.retry) return;
     await this.emailQueue.enqueue(deliveryId, outcome.attempt, outcome.delayMs).catch((error: unknown) => {
-      // Redis is down: the record is queued with its due time, and the sweeper re-adds the job.
-      this.logger.warn(`delivery ${deliveryId}: retry not queued (${String(error)}); the sweeper will`);
+      // Redis is down: the record is queued with its due time, and the sweeper delivers it once overdue.
+      this.logger.warn(`delivery ${deliveryId}: retry not queued (${String(error)}); the sweeper will deliver it`);
     });
   }
 }

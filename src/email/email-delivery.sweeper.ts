@@ -1,17 +1,19 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { LessThanOrEqual, Repository } from 'typeorm';
 import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
 import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
-import { EmailDelivery } from './email-delivery.entity.js';
+import { EmailDeliveriesStore } from './email-deliveries.store.js';
+import { EmailDeliveryService } from './email-delivery.service.js';
 import { EmailQueue } from './email-queue.js';
 
 const BATCH = 500;
 
 /**
- * Re-queues what a lost job would leave behind: queued deliveries past their due time (Redis lost its data, a
- * process died with its timers, an enqueue failed) and claimed ones whose worker's claim ran out (it was killed
- * mid-send). Runs at start and then every `sweepIntervalMs`; re-queuing what is already queued is harmless.
+ * Delivers what a lost job would leave behind: queued deliveries past their due time (Redis lost its data, a
+ * process died with its timers, an enqueue failed, a job's Redis state was left in no list) and claimed ones whose
+ * worker's claim ran out (it was killed mid-send). It delivers them itself, through the same claim as a queue's
+ * worker, rather than queuing them again: the database record is what must be sent, and whatever state the queue is
+ * in (down, emptied, or holding a job id that will never run) cannot stop it. Runs at start and then every
+ * `sweepIntervalMs`, `email.concurrency` deliveries at once.
  */
 @Injectable()
 export class EmailDeliverySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,7 +24,8 @@ export class EmailDeliverySweeper implements OnApplicationBootstrap, OnApplicati
 
   constructor(
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
-    @InjectRepository(EmailDelivery) private readonly deliveries: Repository<EmailDelivery>,
+    private readonly store: EmailDeliveriesStore,
+    private readonly deliveries: EmailDeliveryService,
     private readonly queue: EmailQueue,
   ) {}
 
@@ -41,23 +44,31 @@ export class EmailDeliverySweeper implements OnApplicationBootstrap, OnApplicati
     this.timer.unref();
   }
 
-  /** One pass; returns how many deliveries it re-queued. */
+  /** One pass; returns how many overdue deliveries it found (another instance may have delivered some first). */
   async sweep(): Promise<number> {
     const now = Date.now();
     // A job normally picks a queued delivery up on time; give it one sweep interval before presuming it lost.
-    const overdue = new Date(now - this.options.email.sweepIntervalMs);
-    const found = await this.deliveries.find({
-      select: { id: true, attempts: true },
-      where: [
-        { status: 'queued', nextAttemptAt: LessThanOrEqual(overdue) },
-        { status: 'sending', leaseUntil: LessThanOrEqual(new Date(now)) },
-      ],
-      order: { nextAttemptAt: 'ASC' },
-      take: BATCH,
-    });
-    for (const delivery of found) await this.queue.enqueue(delivery.id, delivery.attempts, 0);
-    if (found.length > 0) this.logger.log(`re-queued ${found.length} overdue email deliveries`);
+    const found = await this.store.overdue(new Date(now - this.options.email.sweepIntervalMs), new Date(now), BATCH);
+    if (found.length === 0) return 0;
+    this.logger.log(`delivering ${found.length} overdue email deliveries`);
+    const next = found.values();
+    const worker = async () => {
+      for (let id = next.next(); !id.done && !this.closed; id = next.next()) await this.deliver(id.value);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.email.concurrency, found.length) }, worker));
     return found.length;
+  }
+
+  private async deliver(id: string): Promise<void> {
+    try {
+      const outcome = await this.deliveries.deliver(id);
+      if (outcome.retry) await this.queue.enqueue(id, outcome.attempt, outcome.delayMs);
+    } catch (error) {
+      // The database or the queue failed: the record says what is left, and the next sweep finds it again.
+      this.logger.warn(
+        `delivery ${id}: ${error instanceof Error ? error.message : String(error)}; the next sweep retries`,
+      );
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

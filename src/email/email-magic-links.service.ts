@@ -3,8 +3,6 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import type { AttributesDto } from '../device/attributes.dto.js';
 import { normalizeEmail } from '../users/email-address.js';
-import { EntityRows } from '../database/entity-rows.js';
-import { FixedStatement } from '../database/fixed-statement.js';
 import { newId } from '../ids/ids.js';
 import { StytchException } from '../http/stytch.exception.js';
 import { TokenService } from '../tokens/token.service.js';
@@ -12,13 +10,14 @@ import { isUniqueViolation } from '../database/unique-violation.js';
 import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
 import type { EmailLocale, RedirectUrlType, ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import { UserEmail } from '../users/user-email.entity.js';
+import type { UserEmail } from '../users/user-email.entity.js';
 import { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import type { InviteEmailDto } from './dto/invite-email.dto.js';
 import type { LoginOrCreateEmailDto } from './dto/login-or-create-email.dto.js';
 import type { SendEmailMagicLinkDto } from './dto/send-email-magic-link.dto.js';
 import type { EmailKind } from './email-delivery.entity.js';
+import { EmailMagicLinksStore, type NewDelivery, type NewEmailedLink } from './email-magic-links.store.js';
 import { EmailQueue } from './email-queue.js';
 import { EmailTemplatesService } from './email-templates.service.js';
 import { publicUrlForEmail } from './magic-link-url.js';
@@ -53,15 +52,6 @@ type LoginOrSignup = Pick<
   | 'locale'
 >;
 
-const LINK_COLUMNS =
-  'id, token_hash, user_id, email_id, type, redirect_url, locale, code_challenge, ip_address, user_agent, ' +
-  'created_at, expires_at, consumed_at';
-const LINK_VALUES = '$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL';
-const DELIVERY_COLUMNS =
-  'id, magic_link_id, user_id, to_address, kind, locale, template_id, sealed_token, next_attempt_at, created_at, ' +
-  'status, attempts, last_error, lease_until, sent_at, message_id';
-const DELIVERY_VALUES = `$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, 'queued', 0, NULL, NULL, NULL, NULL`;
-
 /** What one emailed link writes: the link and its delivery record, and the email or user a request adds. */
 interface MailToSend {
   email: UserEmail;
@@ -84,16 +74,6 @@ export interface SentMagicLink {
 @Injectable()
 export class EmailMagicLinksService {
   private readonly logger = new Logger('EmailMagicLinks');
-  private readonly emailRows: EntityRows<UserEmail>;
-  private readonly userRows: EntityRows<User>;
-  private readonly selectEmail: FixedStatement;
-  private readonly insertLink: FixedStatement;
-  private readonly insertDelivery: FixedStatement;
-  /**
-   * PostgreSQL only: the link and its delivery in one statement, atomic without a transaction's BEGIN and COMMIT
-   * (two round trips of four). SQLite has no INSERT in a WITH; a transaction there costs no round trip.
-   */
-  private readonly insertLinkAndDelivery: FixedStatement | undefined;
 
   constructor(
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
@@ -105,26 +85,8 @@ export class EmailMagicLinksService {
     private readonly sealer: TokenSealer,
     private readonly templates: EmailTemplatesService,
     private readonly queue: EmailQueue,
-  ) {
-    this.emailRows = new EntityRows(dataSource, UserEmail, 'e');
-    this.userRows = new EntityRows(dataSource, User, 'u');
-    this.selectEmail = new FixedStatement(
-      dataSource,
-      `SELECT ${this.emailRows.select}, ${this.userRows.select} FROM user_emails e JOIN users u ON u.id = e.user_id ` +
-        'WHERE e.email_normalized = $1',
-    );
-    const link = `INSERT INTO magic_links (${LINK_COLUMNS}) VALUES (${LINK_VALUES})`;
-    const delivery = `INSERT INTO email_deliveries (${DELIVERY_COLUMNS}) VALUES (${DELIVERY_VALUES})`;
-    this.insertLink = new FixedStatement(dataSource, link);
-    this.insertDelivery = new FixedStatement(
-      dataSource,
-      delivery.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) - 12}`),
-    );
-    this.insertLinkAndDelivery =
-      dataSource.options.type === 'postgres'
-        ? new FixedStatement(dataSource, `WITH link AS (${link}) ${delivery}`)
-        : undefined;
-  }
+    private readonly store: EmailMagicLinksStore,
+  ) {}
 
   /**
    * A login link to an existing user's email (a sign-up link while the user is pending). With user_id, or a
@@ -222,14 +184,8 @@ export class EmailMagicLinksService {
     return user;
   }
 
-  /** The email with its user, in one statement (a repository's findOne with a relation takes two). */
-  private async findEmail(address: string): Promise<(UserEmail & { user: User }) | null> {
-    const { records } = await this.selectEmail.run([normalizeEmail(address)]);
-    if (records.length === 0) return null;
-    const row = records[0] as Record<string, unknown>;
-    const email = this.emailRows.read(row)!;
-    email.user = this.userRows.read(row)!;
-    return email as UserEmail & { user: User };
+  private findEmail(address: string): Promise<(UserEmail & { user: User }) | null> {
+    return this.store.findEmail(normalizeEmail(address));
   }
 
   /**
@@ -297,57 +253,55 @@ export class EmailMagicLinksService {
   }
 
   /**
-   * The user changes a request makes, the link and its delivery record, all or nothing: one transaction, or, with
-   * nothing to save first, one statement on PostgreSQL. After that the delivery is queued; if that fails (Redis is
-   * down) the answer is still a success, and the sweeper queues it later.
+   * The user changes a request makes, the link and its delivery record, all or nothing. After that the delivery is
+   * queued; if that fails (Redis is down) the answer is still a success, and the sweeper delivers it later.
    */
   private async commit({ email, user, plan, save }: MailToSend): Promise<string> {
     const { token, hash } = this.tokens.mint();
     const now = new Date();
     const linkId = newId('magic-link', this.options.environment);
     const deliveryId = newId('email-delivery', this.options.environment);
-    const link = [
-      linkId,
-      hash,
-      user.id,
-      email.id,
-      plan.kind,
-      plan.redirectUrl,
-      plan.locale,
-      plan.codeChallenge ?? null,
-      plan.attributes?.ip_address ?? null,
-      plan.attributes?.user_agent ?? null,
-      now,
-      new Date(now.getTime() + plan.expirationMinutes * 60_000),
-    ];
-    const delivery = [
-      deliveryId,
-      linkId,
-      user.id,
-      email.email,
-      plan.kind,
-      plan.locale,
-      plan.templateId ?? null,
-      this.sealer.seal(token, deliveryId),
-      now,
-      now,
-    ];
+    const link: NewEmailedLink = {
+      id: linkId,
+      tokenHash: hash,
+      userId: user.id,
+      emailId: email.id,
+      type: plan.kind,
+      redirectUrl: plan.redirectUrl,
+      locale: plan.locale,
+      codeChallenge: plan.codeChallenge ?? null,
+      ipAddress: plan.attributes?.ip_address ?? null,
+      userAgent: plan.attributes?.user_agent ?? null,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + plan.expirationMinutes * 60_000),
+    };
+    const delivery: NewDelivery = {
+      id: deliveryId,
+      magicLinkId: linkId,
+      userId: user.id,
+      toAddress: email.email,
+      kind: plan.kind,
+      locale: plan.locale,
+      templateId: plan.templateId ?? null,
+      sealedToken: this.sealer.seal(token, deliveryId),
+      nextAttemptAt: now,
+      createdAt: now,
+    };
     try {
-      if (!save && this.insertLinkAndDelivery) {
-        await this.insertLinkAndDelivery.run([...link, ...delivery]);
-      } else {
+      if (save) {
         await this.dataSource.transaction(async (manager) => {
-          await save?.(manager);
-          await this.insertLink.run(link, manager);
-          await this.insertDelivery.run(delivery, manager);
+          await save(manager);
+          await this.store.insert(link, delivery, manager);
         });
+      } else {
+        await this.store.insert(link, delivery);
       }
     } catch (error) {
       if (isUniqueViolation(error)) throw new StytchException('duplicate_email');
       throw error;
     }
     this.queue.enqueue(deliveryId, 0, 0).catch((error: unknown) => {
-      this.logger.warn(`delivery ${deliveryId}: not queued now (${String(error)}); the sweeper will queue it`);
+      this.logger.warn(`delivery ${deliveryId}: not queued now (${String(error)}); the sweeper will deliver it`);
     });
     return email.id;
   }
