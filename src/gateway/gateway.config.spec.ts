@@ -66,6 +66,16 @@ describe('loadGatewayConfig', () => {
     });
   });
 
+  it('points the default redirect URLs and the public URL at PORT', () => {
+    const { magicLinks } = loadGatewayConfig({ PORT: '4100' });
+    expect(magicLinks.publicUrl).toBe('http://localhost:4100');
+    expect(magicLinks.redirectUrls).toEqual({
+      login: ['http://localhost:4100/authenticate'],
+      signup: ['http://localhost:4100/authenticate'],
+      invite: ['http://localhost:4100/authenticate'],
+    });
+  });
+
   it('reads the mail settings and a templates folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'templates-'));
     mkdirSync(join(dir, 'welcome'));
@@ -125,7 +135,7 @@ describe('loadGatewayConfig', () => {
         redirectUrls: {
           login: ['https://app.example.com/login', 'https://app.example.com/alt'],
           signup: ['https://app.example.com/signup'],
-          invite: ['http://localhost:3000/authenticate'],
+          invite: ['http://localhost:8080/authenticate'],
         },
         redirectMode: 'auto',
       },

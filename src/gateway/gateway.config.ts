@@ -62,7 +62,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
         'set SMTP_URL=smtp://user:password@smtp.example.com:587 (or smtps://…:465) and MAIL_FROM="Your app <no-reply@example.com>".',
     );
   }
-  const defaultRedirect = 'http://localhost:3000/authenticate';
+  // On the gateway's own port, so the newcomer's "Continue" reaches a server that answers (docs/email.md).
+  const defaultRedirect = `http://localhost:${port}/authenticate`;
   const redirectUrls = {} as Record<RedirectUrlType, string[]>;
   for (const type of ['login', 'signup', 'invite'] as const) {
     redirectUrls[type] = list(env[`MAGIC_LINKS_${type.toUpperCase()}_REDIRECT_URLS`]) ?? [defaultRedirect];
