@@ -63,7 +63,18 @@ describe('loadGatewayConfig', () => {
         },
       },
       logLevel: 'info',
+      logFormat: 'json',
     });
+  });
+
+  it('logs pretty lines to a terminal outside production, JSON otherwise or when asked', () => {
+    expect(loadGatewayConfig({}, true).logFormat).toBe('pretty');
+    expect(loadGatewayConfig({}, false).logFormat).toBe('json');
+    expect(loadGatewayConfig({ LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
+    expect(loadGatewayConfig({ LOG_FORMAT: 'pretty' }, false).logFormat).toBe('pretty');
+    const production = { NODE_ENV: 'production', SMTP_URL: 'smtp://mail.internal:587', ...CREDENTIALS };
+    expect(loadGatewayConfig(production, true).logFormat).toBe('json');
+    expect(() => loadGatewayConfig({ LOG_FORMAT: 'yaml' })).toThrow('LOG_FORMAT="yaml" must be one of: json, pretty.');
   });
 
   it('points the default redirect URLs and the public URL at PORT', () => {
