@@ -16,7 +16,6 @@ const shared = {
       },
     ],
   },
-  testTimeout: 30000,
 };
 
 /**
@@ -24,6 +23,8 @@ const shared = {
  * test:unit`) and `e2e` (the built gateway against the PostgreSQL its global setup starts). `npm test` runs both.
  */
 export default {
+  // A global setting: jest ignores it inside a project.
+  testTimeout: 30000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
