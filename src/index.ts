@@ -64,6 +64,7 @@ export { RetentionService, type RetentionReport } from './retention/retention.se
 export type { BotSignal } from './redirect/bot-signals.js';
 export { ListMagicLinkEventsDto } from './redirect/dto/list-magic-link-events.dto.js';
 export * from './redirect/dto/magic-link-event.response.js';
+export { MAGIC_LINKS_API_TAGS } from './http/api-tags.js';
 export { StytchErrorDto, StytchResponseDto } from './http/stytch-response.dto.js';
 export { StytchException } from './http/stytch.exception.js';
 export { STYTCH_ERRORS, type StytchErrorType } from './http/stytch-errors.js';

@@ -19,6 +19,7 @@ import { MailTransportService } from './email/mail-transport.service.js';
 import { TokenSealer } from './email/token-sealer.js';
 import { DeviceConfirmations } from './magic-links/device-confirmations.js';
 import { MagicLinksController } from './magic-links/magic-links.controller.js';
+import { EmbeddableMagicLinksController } from './magic-links/embeddable-magic-links.controller.js';
 import { MagicLinksService } from './magic-links/magic-links.service.js';
 import { MAGIC_LINKS_ENTITIES } from './magic-links.entities.js';
 import { MagicLinkEventsController } from './redirect/magic-link-events.controller.js';
@@ -54,6 +55,7 @@ import { UsersService } from './users/users.service.js';
   imports: [TypeOrmModule.forFeature(MAGIC_LINKS_ENTITIES)],
   controllers: [
     UsersController,
+    EmbeddableMagicLinksController,
     MagicLinksController,
     EmailMagicLinksController,
     SessionsController,

@@ -1,5 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
+import { ApiBodyExample } from '../http/api-body-example.decorator.js';
 import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
 import { StytchApi } from '../http/stytch-api.decorator.js';
 import { InviteEmailDto } from './dto/invite-email.dto.js';
@@ -27,7 +29,7 @@ const SENDING_ERRORS = [
   'bad_request',
 ] as const;
 
-@ApiTags('Magic Links')
+@ApiTags(MAGIC_LINKS_API_TAGS.email.name)
 @StytchApi()
 @Controller('v1/magic_links/email')
 export class EmailMagicLinksController {
@@ -44,6 +46,7 @@ export class EmailMagicLinksController {
       'that user. The request answers once the link and its mail are recorded; the mail leaves through the queue.',
     operationId: 'api_magic_v1_email_Send',
   })
+  @ApiBodyExample(SendEmailMagicLinkDto, { email: 'ada@example.com' }, 'Works once "Create a user" has run as given')
   @ApiOkResponse({ type: SendEmailMagicLinkResponse, description: 'Successful response' })
   @ApiStytchErrors(
     ...SENDING_ERRORS,
@@ -76,6 +79,7 @@ export class EmailMagicLinksController {
       'already. A new or pending User will receive a signup Magic Link. An active User will receive a login Magic Link.',
     operationId: 'api_magic_v1_email_LoginOrCreate',
   })
+  @ApiBodyExample(LoginOrCreateEmailDto, { email: 'grace@example.com', locale: 'en' })
   @ApiOkResponse({ type: LoginOrCreateEmailResponse, description: 'Successful response' })
   @ApiStytchErrors(
     ...SENDING_ERRORS,
@@ -100,6 +104,7 @@ export class EmailMagicLinksController {
       '`pending` status until they click the Magic Link in the invite email. Inviting a pending user again sends a new invite.',
     operationId: 'api_magic_v1_email_Invite',
   })
+  @ApiBodyExample(InviteEmailDto, { email: 'katherine@example.com', name: { first_name: 'Katherine' } })
   @ApiOkResponse({ type: InviteEmailResponse, description: 'Successful response' })
   @ApiStytchErrors(
     ...SENDING_ERRORS,
@@ -121,6 +126,7 @@ export class EmailMagicLinksController {
       'invite mail not yet sent is not sent.',
     operationId: 'api_magic_v1_email_RevokeInvite',
   })
+  @ApiBodyExample(RevokeInviteEmailDto, { email: 'katherine@example.com' }, 'Works once "Invite" has run as given')
   @ApiOkResponse({ type: RevokeInviteEmailResponse, description: 'Successful response' })
   @ApiStytchErrors('invalid_email', 'email_not_found', 'user_already_active', 'bad_request')
   async revokeInvite(@Body() dto: RevokeInviteEmailDto): Promise<Body<RevokeInviteEmailResponse>> {

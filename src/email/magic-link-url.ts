@@ -21,8 +21,8 @@ export function emailedMagicLinkUrl(
 export function publicUrlForEmail(options: Pick<ResolvedMagicLinksOptions, 'publicUrl'>): string {
   if (!options.publicUrl) {
     throw new Error(
-      'MagicLinksModule options: publicUrl is required to email magic links (the base URL browsers reach this ' +
-        'gateway at; the gateway sets it from MAGIC_LINKS_PUBLIC_URL).',
+      'MagicLinksModule options: publicUrl is required to email magic links: set it to the base URL browsers reach ' +
+        'these routes at, such as https://auth.example.com.',
     );
   }
   return options.publicUrl;

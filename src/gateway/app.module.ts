@@ -17,6 +17,18 @@ import type { GatewayConfig } from './gateway.config.js';
 import { HealthController } from './health.controller.js';
 import { MagicLinksModule } from '../magic-links.module.js';
 
+/** One line per entry, for a person at a terminal: `12:00:01.234 INFO: [Context] POST /v1/users 200 12ms …`. */
+const PRETTY_LOGS = {
+  target: 'pino-pretty',
+  options: {
+    translateTime: 'SYS:HH:MM:ss.l',
+    singleLine: true,
+    ignore: 'pid,hostname,context,req,res,response_time_ms',
+    messageFormat:
+      '{if context}[{context}] {end}{if req}{req.method} {req.path} {res.status_code} {response_time_ms}ms {end}{msg}',
+  },
+};
+
 /** The gateway's host module: it owns every `forRoot` (database, rate limits, logging) and mounts the library. */
 @Module({})
 export class AppModule {
@@ -31,6 +43,7 @@ export class AppModule {
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: config.logLevel,
+            ...(config.logFormat === 'pretty' ? { transport: PRETTY_LOGS } : {}),
             // Every line logged during a request, the request's own included, carries its Stytch-shaped id.
             quietReqLogger: true,
             customAttributeKeys: { reqId: 'request_id', responseTime: 'response_time_ms' },

@@ -63,6 +63,27 @@ describe('loadGatewayConfig', () => {
         },
       },
       logLevel: 'info',
+      logFormat: 'json',
+    });
+  });
+
+  it('logs pretty lines to a terminal outside production, JSON otherwise or when asked', () => {
+    expect(loadGatewayConfig({}, true).logFormat).toBe('pretty');
+    expect(loadGatewayConfig({}, false).logFormat).toBe('json');
+    expect(loadGatewayConfig({ LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
+    expect(loadGatewayConfig({ LOG_FORMAT: 'pretty' }, false).logFormat).toBe('pretty');
+    const production = { NODE_ENV: 'production', SMTP_URL: 'smtp://mail.internal:587', ...CREDENTIALS };
+    expect(loadGatewayConfig(production, true).logFormat).toBe('json');
+    expect(() => loadGatewayConfig({ LOG_FORMAT: 'yaml' })).toThrow('LOG_FORMAT="yaml" must be one of: json, pretty.');
+  });
+
+  it('points the default redirect URLs and the public URL at PORT', () => {
+    const { magicLinks } = loadGatewayConfig({ PORT: '4100' });
+    expect(magicLinks.publicUrl).toBe('http://localhost:4100');
+    expect(magicLinks.redirectUrls).toEqual({
+      login: ['http://localhost:4100/authenticate'],
+      signup: ['http://localhost:4100/authenticate'],
+      invite: ['http://localhost:4100/authenticate'],
     });
   });
 
@@ -125,7 +146,7 @@ describe('loadGatewayConfig', () => {
         redirectUrls: {
           login: ['https://app.example.com/login', 'https://app.example.com/alt'],
           signup: ['https://app.example.com/signup'],
-          invite: ['http://localhost:3000/authenticate'],
+          invite: ['http://localhost:8080/authenticate'],
         },
         redirectMode: 'auto',
       },

@@ -1,5 +1,6 @@
 import type { JsonWebKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { EmailRateLimits } from '../email/email-rate-limits.js';
 import {
@@ -18,6 +19,8 @@ export const DEVELOPMENT_SECRET = 'secret-test-development-only-never-use-in-pro
 
 /** pino's levels; `silent` turns logging off. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface GatewayConfig {
   port: number;
@@ -33,10 +36,15 @@ export interface GatewayConfig {
   trustProxy: boolean | string;
   rateLimits: { perIp: RateLimit; perProject: RateLimit; email: EmailRateLimits };
   logLevel: string;
+  /** `pretty` (pino-pretty, for people at a terminal) or `json` (one object a line, for log collectors). */
+  logFormat: LogFormat;
 }
 
-/** Reads the environment contract of docs/configuration.md; a bad value fails with how to fix it. */
-export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
+/**
+ * Reads the environment contract of docs/configuration.md; a bad value fails with how to fix it. `stdoutIsTTY`
+ * chooses the default log format: a person at a terminal reads pretty lines, anything else gets JSON.
+ */
+export function loadGatewayConfig(env: NodeJS.ProcessEnv, stdoutIsTTY = false): GatewayConfig {
   const production = env.NODE_ENV === 'production';
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const projectId = env.MAGIC_LINKS_PROJECT_ID;
@@ -62,7 +70,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
         'set SMTP_URL=smtp://user:password@smtp.example.com:587 (or smtps://…:465) and MAIL_FROM="Your app <no-reply@example.com>".',
     );
   }
-  const defaultRedirect = 'http://localhost:3000/authenticate';
+  // On the gateway's own port, so the newcomer's "Continue" reaches a server that answers (docs/email.md).
+  const defaultRedirect = `http://localhost:${port}/authenticate`;
   const redirectUrls = {} as Record<RedirectUrlType, string[]>;
   for (const type of ['login', 'signup', 'invite'] as const) {
     redirectUrls[type] = list(env[`MAGIC_LINKS_${type.toUpperCase()}_REDIRECT_URLS`]) ?? [defaultRedirect];
@@ -129,7 +138,26 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       },
     },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS) ?? 'info',
+    logFormat: logFormat(env, stdoutIsTTY && !production),
   };
+}
+
+/**
+ * `LOG_FORMAT`; by default pretty at a terminal outside production. pino-pretty is a devDependency, so an install
+ * without it (`npm ci --omit=dev`) logs JSON unless pretty is asked for explicitly.
+ */
+function logFormat(env: NodeJS.ProcessEnv, terminal: boolean): LogFormat {
+  const requested = oneOf(env, 'LOG_FORMAT', LOG_FORMATS);
+  if (requested === 'json' || (requested === undefined && !terminal)) return 'json';
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return 'pretty';
+  } catch {
+    if (requested === undefined) return 'json';
+    throw new Error(
+      'LOG_FORMAT=pretty needs the pino-pretty package: npm install pino-pretty, or set LOG_FORMAT=json.',
+    );
+  }
 }
 
 /**

@@ -1,6 +1,5 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage, Server } from 'node:http';
@@ -12,6 +11,7 @@ import { MAGIC_LINKS_OPTIONS } from '../options/inject-magic-links-options.decor
 import { resolveMagicLinksOptions, type ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { closeConnectionsWhileDraining } from './drain-connections.hook.js';
 import { installMethodNotAllowed } from './method-not-allowed.hook.js';
+import { setupApiReference } from './api-reference.js';
 
 /** Largest JSON body accepted; Stytch's requests are a few hundred bytes. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -47,23 +47,6 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   closeConnectionsWhileDraining(app);
   await app.register(helmet, { contentSecurityPolicy: false, global: true });
 
-  const options = app.get<ResolvedMagicLinksOptions>(MAGIC_LINKS_OPTIONS);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('nestjs-magic-links')
-      .setDescription(
-        "A self-hosted, Stytch-compatible Magic Links API. Point the official `stytch` client's `env` at this " +
-          'server. Every `/v1/` call takes HTTP Basic `project_id:secret`.',
-      )
-      .setVersion('1')
-      .addBasicAuth(
-        { type: 'http', scheme: 'basic', description: 'project_id as user, secret as password' },
-        'basicAuth',
-      )
-      .addServer(options.publicUrl ?? '/')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  setupApiReference(app, app.get<ResolvedMagicLinksOptions>(MAGIC_LINKS_OPTIONS));
   return app;
 }

@@ -4,7 +4,10 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 
-@ApiTags('Operations')
+/** Listed last in the API reference (api-reference.ts): what an operator needs, not what an app calls. */
+export const OPERATIONS_TAG = 'Operations';
+
+@ApiTags(OPERATIONS_TAG)
 // By name: a bare @SkipThrottle() skips only a throttler called `default`, and the gateway's are `ip` and `project`.
 @SkipThrottle({ ip: true, project: true })
 @Controller('health')

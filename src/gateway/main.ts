@@ -4,7 +4,7 @@ import { createGateway } from './gateway.js';
 import { DEVELOPMENT_PROJECT_ID, DEVELOPMENT_SECRET, loadGatewayConfig } from './gateway.config.js';
 
 async function main(): Promise<void> {
-  const config = loadGatewayConfig(process.env);
+  const config = loadGatewayConfig(process.env, process.stdout.isTTY === true);
   const app = await createGateway(config);
   await app.listen(config.port, config.host);
   const logger = new Logger('Gateway');

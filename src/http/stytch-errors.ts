@@ -67,19 +67,19 @@ export const STYTCH_ERRORS = {
   ],
   no_match_for_provided_magic_link_url: [
     400,
-    'The magic_link_url in the request did not match any redirect URLs set for this project. Register it in MAGIC_LINKS_<TYPE>_REDIRECT_URLS (exact match) or omit it to use the default.',
+    'The magic_link_url in the request did not match any redirect URLs set for this project. Register it in the redirectUrls option for its type (redirectUrls.login, .signup or .invite; exact match) or omit it to use the default.',
   ],
   no_default_login_redirect_url_set: [
     400,
-    'No default login redirect URL is set: pass login_magic_link_url, or register one (the first of MAGIC_LINKS_LOGIN_REDIRECT_URLS is the default).',
+    'No default login redirect URL is set: pass login_magic_link_url, or register one (the first of the redirectUrls.login option is the default).',
   ],
   no_default_signup_redirect_url_set: [
     400,
-    'No default sign-up redirect URL is set: pass signup_magic_link_url, or register one (the first of MAGIC_LINKS_SIGNUP_REDIRECT_URLS is the default).',
+    'No default sign-up redirect URL is set: pass signup_magic_link_url, or register one (the first of the redirectUrls.signup option is the default).',
   ],
   no_default_invite_redirect_url_set: [
     400,
-    'No default invite redirect URL is set: pass invite_magic_link_url, or register one (the first of MAGIC_LINKS_INVITE_REDIRECT_URLS is the default).',
+    'No default invite redirect URL is set: pass invite_magic_link_url, or register one (the first of the redirectUrls.invite option is the default).',
   ],
   invalid_login_magic_link_url: [
     400,
@@ -110,7 +110,7 @@ export const STYTCH_ERRORS = {
   ],
   email_template_not_found: [
     404,
-    'Email Template could not be found: register it by id in the email templates (MAGIC_LINKS_TEMPLATES_DIR) or omit the template id.',
+    'Email Template could not be found: register it by id in the email.templates option or omit the template id.',
   ],
   session_not_found: [
     404,

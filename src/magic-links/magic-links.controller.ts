@@ -1,36 +1,22 @@
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
+import { ApiBodyExample } from '../http/api-body-example.decorator.js';
 import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
 import { StytchApi } from '../http/stytch-api.decorator.js';
 import { presentUser } from '../users/user.presenter.js';
 import { AuthenticateMagicLinkDto } from './dto/authenticate-magic-link.dto.js';
-import { CreateMagicLinkDto } from './dto/create-magic-link.dto.js';
-import { AuthenticateMagicLinkResponse, CreateMagicLinkResponse } from './dto/magic-link.response.js';
+import { AuthenticateMagicLinkResponse } from './dto/magic-link.response.js';
 import { MagicLinksService } from './magic-links.service.js';
 
 type Body<T> = Omit<T, 'request_id' | 'status_code'>;
 
-@ApiTags('Magic Links')
+/** Authenticate, for links of every kind; creating embeddable links is in embeddable-magic-links.controller.ts. */
+@ApiTags(MAGIC_LINKS_API_TAGS.authenticate.name)
 @StytchApi()
 @Controller('v1/magic_links')
 export class MagicLinksController {
   constructor(private readonly magicLinks: MagicLinksService) {}
-
-  @Post()
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Create an embeddable magic link',
-    description:
-      'Create an Embeddable Magic Link token for a User. The token is a sensitive value: deliver it yourself, and ' +
-      'note that authenticating it does not verify any email address.',
-    operationId: 'api_magic_v1_Create',
-  })
-  @ApiOkResponse({ type: CreateMagicLinkResponse, description: 'Successful response' })
-  @ApiStytchErrors('invalid_expiration', 'invalid_user_id', 'user_not_found', 'bad_request')
-  async create(@Body() dto: CreateMagicLinkDto): Promise<Body<CreateMagicLinkResponse>> {
-    const { userId, token } = await this.magicLinks.createEmbeddable(dto);
-    return { user_id: userId, token };
-  }
 
   @Post('authenticate')
   @HttpCode(200)
@@ -42,6 +28,11 @@ export class MagicLinksController {
       'pass; then consumes it. A failed check leaves the token usable.',
     operationId: 'api_magic_v1_Authenticate',
   })
+  @ApiBodyExample(
+    AuthenticateMagicLinkDto,
+    { token: 'DOYoip3rvIMMW5lgItikFK-Ak1CfMsgjuiCyI7uuU94=', session_duration_minutes: 60 },
+    'Put the token of a link you sent or created',
+  )
   @ApiOkResponse({ type: AuthenticateMagicLinkResponse })
   @ApiStytchErrors(
     'magic_link_not_found',

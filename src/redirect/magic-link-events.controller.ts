@@ -1,4 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
 import { StytchApi } from '../http/stytch-api.decorator.js';
@@ -9,7 +10,7 @@ import type { MagicLinkEvent } from './magic-link-event.entity.js';
 import { MagicLinkEventsService, secondsSinceSent } from './magic-link-events.service.js';
 
 /** A gateway extension (Stytch has no such endpoint): what happened at the redirect page of emailed links. */
-@ApiTags('Magic Links')
+@ApiTags(MAGIC_LINKS_API_TAGS.events.name)
 @StytchApi()
 @Controller('v1/magic_links/events')
 export class MagicLinkEventsController {

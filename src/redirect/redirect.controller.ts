@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
 import { BrowserFacing } from '../rate-limits/browser-facing.decorator.js';
 import { deviceAttributesOf } from '../device/device-attributes.decorator.js';
@@ -32,7 +33,7 @@ interface ReplyLike {
  * The browser-facing side of emailed links: the page behind the link and the confirm its button posts. No Basic
  * auth (browsers have no credentials) and no JSON envelope (browsers get pages); see docs/redirect-routing.md.
  */
-@ApiTags('Redirect routing')
+@ApiTags(MAGIC_LINKS_API_TAGS.redirect.name)
 @BrowserFacing()
 @Controller('v1/magic_links/redirect')
 export class RedirectController {
@@ -61,7 +62,12 @@ export class RedirectController {
   @ApiProduces('text/html')
   @ApiQuery({ name: 'public_token', required: false, description: "The project's public token." })
   @ApiQuery({ name: 'stytch_token_type', required: false, example: 'magic_links' })
-  @ApiQuery({ name: 'token', required: true, description: 'The magic link token.' })
+  @ApiQuery({
+    name: 'token',
+    required: true,
+    description: 'The magic link token.',
+    example: 'DOYoip3rvIMMW5lgItikFK-Ak1CfMsgjuiCyI7uuU94',
+  })
   @ApiOkResponse({
     description: 'The interstitial page.',
     content: { 'text/html': { schema: { type: 'string', example: '<!doctype html><html lang="en">…' } } },

@@ -224,9 +224,9 @@ export class SessionKeysService implements OnApplicationBootstrap {
     } catch {
       throw new Error(
         `The session signing key ${row.kid} cannot be decrypted with the configured sessionKeyEncryptionKey ` +
-          '(MAGIC_LINKS_SESSION_KEY_ENCRYPTION_KEY; when unset it is derived from the secret, so changing the secret ' +
-          'changes it). Restore the value it was stored with, or delete the rows of session_signing_keys to start ' +
-          'over with a new key (JWTs signed by the old one then stop verifying).',
+          'option (when unset it is derived from the secret option, so changing the secret changes it). Restore ' +
+          'the value it was stored with, or delete the rows of session_signing_keys to start over with a new key ' +
+          '(JWTs signed by the old one then stop verifying).',
       );
     }
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, UseFilters, UseInterceptors, UsePipes } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
 import { StytchExceptionFilter } from '../http/stytch-exception.filter.js';
 import { StytchResponseInterceptor } from '../http/stytch-response.interceptor.js';
@@ -11,7 +12,7 @@ import { SessionKeysService } from './session-keys.service.js';
  * The JWKS, in a controller of its own because it is public: the official client fetches it without
  * credentials to verify session JWTs locally. So this is `@StytchApi()` without its Basic-auth guard.
  */
-@ApiTags('Sessions')
+@ApiTags(MAGIC_LINKS_API_TAGS.sessions.name)
 @ApiStytchErrors('too_many_requests', 'internal_server_error')
 @UsePipes(StytchValidationPipe)
 @UseInterceptors(StytchResponseInterceptor)

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
+import { ApiBodyExample } from '../http/api-body-example.decorator.js';
 import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
 import { StytchApi } from '../http/stytch-api.decorator.js';
 import { presentUser } from '../users/user.presenter.js';
@@ -11,7 +13,7 @@ import { SessionsService } from './sessions.service.js';
 
 type Body<T> = Omit<T, 'request_id' | 'status_code'>;
 
-@ApiTags('Sessions')
+@ApiTags(MAGIC_LINKS_API_TAGS.sessions.name)
 @StytchApi()
 @Controller('v1/sessions')
 export class SessionsController {
@@ -38,6 +40,11 @@ export class SessionsController {
       'session_duration_minutes extends it to end that many minutes from now; session_custom_claims updates its ' +
       'claims. An expired JWT is accepted while its session lives: that is how a client refreshes it.',
   })
+  @ApiBodyExample(
+    AuthenticateSessionDto,
+    { session_token: 'mZAYn5aLEqKUlZ_Ad9U_fWr38GaAQ1oFAhT8ds245v7Q', session_duration_minutes: 60 },
+    'Put the session_token that authenticate returned',
+  )
   @ApiOkResponse({ type: AuthenticateSessionResponse })
   @ApiStytchErrors(
     'session_not_found',
@@ -62,6 +69,11 @@ export class SessionsController {
       'Ends a session at once, named by exactly one of session_id, session_token or session_jwt. Its JWTs still ' +
       'verify locally until they expire (at most 5 minutes); remote checks refuse them immediately.',
   })
+  @ApiBodyExample(
+    RevokeSessionDto,
+    { session_id: 'session-test-fe6c042b-6286-479f-8a4f-b046a6c46509' },
+    'Put the session_id of a session you started',
+  )
   @ApiOkResponse({ type: RevokeSessionResponse })
   @ApiStytchErrors(
     'session_not_found',

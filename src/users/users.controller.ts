@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
+import { ApiBodyExample } from '../http/api-body-example.decorator.js';
 import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
 import { StytchApi } from '../http/stytch-api.decorator.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
@@ -13,7 +15,7 @@ const USER_ID_PARAM = {
   example: 'user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6',
 };
 
-@ApiTags('Users')
+@ApiTags(MAGIC_LINKS_API_TAGS.users.name)
 @StytchApi()
 @Controller('v1/users')
 export class UsersController {
@@ -26,6 +28,7 @@ export class UsersController {
     description: 'Adds a user with one (unverified) email address.',
     operationId: 'api_user_v1_Create',
   })
+  @ApiBodyExample(CreateUserDto, { email: 'ada@example.com', name: { first_name: 'Ada', last_name: 'Lovelace' } })
   @ApiOkResponse({ type: CreateUserResponse })
   @ApiStytchErrors('invalid_email', 'duplicate_email', 'duplicate_user_external_id', 'bad_request')
   async create(@Body() dto: CreateUserDto): Promise<Omit<CreateUserResponse, 'request_id' | 'status_code'>> {

@@ -68,8 +68,8 @@ export const TemplateIdField = (type: RedirectUrlType) =>
   applyDecorators(
     ApiPropertyOptional({
       description:
-        `Use a custom template for ${TYPE_NAMES[type]} emails: the id of a template registered with the module ` +
-        '(the gateway loads them from MAGIC_LINKS_TEMPLATES_DIR). By default, the built-in template is used.',
+        `Use a custom template for ${TYPE_NAMES[type]} emails: the id of a template registered in the email.templates ` +
+        'option. By default, the built-in template is used.',
       example: `my-${type}-template`,
       maxLength: 128,
     }),

@@ -17,8 +17,8 @@ export class ListMagicLinkEventsDto {
   email_id?: string;
 
   @ApiPropertyOptional({
-    description: 'One link, as named by `magic_link_id` in earlier events.',
-    example: 'magic-link-test-5f1c6a0e-4a0b-4b43-9d0e-2b2c36a0c8f1',
+    // No example: "Try it out" prefills every example, and email_id and magic_link_id are exclusive.
+    description: 'One link, as named by `magic_link_id` in earlier events (`magic-link-test-…`).',
   })
   @IsOptional()
   @IsString({ message: 'magic_link_id must be a string.' })

@@ -1,0 +1,25 @@
+/**
+ * The groups of the API reference, in the order a reader meets them: a host app passes them to its
+ * `DocumentBuilder` (`addTag(name, description)`) so Swagger UI lists them in this order.
+ */
+export const MAGIC_LINKS_API_TAGS = {
+  users: { name: 'Users', description: 'The users magic links are sent to; create one first.' },
+  email: {
+    name: 'Email magic links',
+    description: 'Send, log in or create, invite and revoke invites: links delivered by email.',
+  },
+  embeddable: {
+    name: 'Embeddable magic links',
+    description: 'A token handed to your backend, for you to deliver; it verifies no email address.',
+  },
+  authenticate: {
+    name: 'Magic links',
+    description: 'Authenticate the token of any magic link, emailed or embeddable, and start a session.',
+  },
+  sessions: { name: 'Sessions', description: 'Sessions started by authenticate, and the keys that verify their JWTs.' },
+  redirect: { name: 'Redirect routing', description: 'The page behind emailed links, opened by browsers.' },
+  events: {
+    name: 'Magic link events',
+    description: 'What happened at the page behind emailed links (a gateway extension).',
+  },
+} as const;
