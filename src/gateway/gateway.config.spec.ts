@@ -53,7 +53,12 @@ describe('loadGatewayConfig', () => {
       smtpUrl: undefined,
       mailFrom: 'no-reply@localhost',
       trustProxy: false,
-      http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, maxConnectionsPerIp: 256 },
+      http: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 72_000,
+        maxConnectionsPerIp: 256,
+      },
       rateLimits: {
         perIp: { limit: 1200, ttlSeconds: 60 },
         perProject: { limit: 6000, ttlSeconds: 60 },
