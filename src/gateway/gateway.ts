@@ -29,16 +29,15 @@ const MAX_PARAM_LENGTH = 256;
 export async function createGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
   const { environment } = resolveMagicLinksOptions(config.magicLinks);
   const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = config.http;
-  // Fastify's errors raised before routing (a bad % escape, an over-long parameter) go to the Nest filter.
-  let filter: StytchExceptionFilter | undefined;
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
     // The Stytch-shaped id is the request's id everywhere: response bodies, logs, pino's request_id.
     genReqId: (req: IncomingMessage) => ((req as { id?: unknown }).id = newId('request-id', environment)),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Fastify's errors raised before routing (a bad % escape, an over-long parameter) go to the Nest filter.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
-      filter!.respond(error, request, reply),
+      app.get(StytchExceptionFilter).respond(error, request, reply),
     clientErrorHandler: answerClientErrors(environment),
     requestTimeout: requestTimeoutMs,
     keepAliveTimeout: keepAliveTimeoutMs,
@@ -53,7 +52,6 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  filter = app.get(StytchExceptionFilter);
   app.useGlobalFilters(app.get(StytchExceptionFilter));
   // On SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database, then exit 0 (by default
   // Nest re-raises the signal, which a supervisor reports as a crash).
