@@ -1,5 +1,6 @@
 import proxyAddr from '@fastify/proxy-addr';
-import { normalizeIp } from '@nestjs/throttler';
+// The module itself, not the package index, which pulls in @nestjs/common (ESM) through require(): Jest cannot load that.
+import { normalizeIp } from '@nestjs/throttler/dist/ip.js';
 import type { Server } from 'node:http';
 
 /**
