@@ -181,6 +181,8 @@ function gatewayEnv(config: BenchConfig): Record<string, string> {
     MAGIC_LINKS_TOKEN_HASH_KEY: TOKEN_HASH_KEY,
     RATE_LIMIT_PER_IP: config.rateLimit,
     RATE_LIMIT_PER_PROJECT: config.rateLimit,
+    // Every load connection comes from this one host.
+    HTTP_MAX_CONNECTIONS_PER_IP: String(Math.max(256, config.connections * 2)),
     LOG_LEVEL: config.logLevel,
   };
 }

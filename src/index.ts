@@ -73,6 +73,8 @@ export { StytchThrottlerGuard } from './rate-limits/stytch-throttler.guard.js';
 export { MemoryThrottlerStorage } from './rate-limits/memory-throttler.storage.js';
 export { RedisThrottlerStorage } from './rate-limits/redis-throttler.storage.js';
 export { BrowserFacing, isBrowserFacing } from './rate-limits/browser-facing.decorator.js';
+export { outsideProjectBudget } from './rate-limits/project-budget.js';
+export { ProjectCredentials } from './http/project-credentials.js';
 export { EmailDelivery, type EmailDeliveryStatus, type EmailKind } from './email/email-delivery.entity.js';
 export { EmailMagicLinksService, type SentMagicLink } from './email/email-magic-links.service.js';
 export { EmailDeliverySweeper } from './email/email-delivery.sweeper.js';

@@ -6,6 +6,7 @@ import {
   startGateway,
   type RunningGateway,
 } from './support/gateway.js';
+import { rawExchange } from './support/raw-http.js';
 
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
 
@@ -120,5 +121,58 @@ describe.each(DATABASES)("Stytch's error envelope for every failure on %s", (dat
       400,
       'live_id_used_in_test_environment',
     );
+  });
+
+  it.each<[string, string, number, string]>([
+    ['a bad escape in the path', 'GET /v1/users/%zz HTTP/1.1\r\nHost: gateway\r\n\r\n', 400, 'bad_request'],
+    [
+      'a Content-Length that is not a number',
+      'POST /v1/users HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 2x\r\n\r\n{}',
+      400,
+      'bad_request',
+    ],
+    [
+      'both Transfer-Encoding and Content-Length',
+      'POST /v1/users HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 2\r\n' +
+        'Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+      400,
+      'bad_request',
+    ],
+    ['an unknown method', 'FOO /v1/users HTTP/1.1\r\nHost: gateway\r\n\r\n', 400, 'bad_request'],
+    ['bytes that are not HTTP', 'HELLO\r\n\r\n', 400, 'bad_request'],
+    [
+      'headers over the size limit',
+      `GET /v1/users/x HTTP/1.1\r\nHost: gateway\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'request_headers_too_large',
+    ],
+    [
+      'a path parameter longer than any id',
+      `GET /v1/users/${'a'.repeat(300)} HTTP/1.1\r\nHost: gateway\r\n\r\n`,
+      400,
+      'bad_request',
+    ],
+  ])("answers %s in the envelope, never in the framework's shape", async (_case, request, status, errorType) => {
+    const response = await rawExchange(gateway.url, request);
+    expectStytchError(response, status, errorType);
+    expect(response.body.error_message).not.toBe('The submitted request is invalid.');
+  });
+
+  it('fetches and deletes a user by an external_id of 128 characters', async () => {
+    const externalId = `${database}|${'x'.repeat(128 - database.length - 1)}`;
+    expect(externalId).toHaveLength(128);
+    const created = await gateway.request('POST', '/v1/users', {
+      email: `long-external-id-${database}@example.com`,
+      external_id: externalId,
+    });
+    expect(created.status).toBe(200);
+    const path = `/v1/users/${encodeURIComponent(externalId)}`;
+    const fetched = await gateway.request('GET', path);
+    expect({ status: fetched.status, user_id: fetched.body.user_id }).toEqual({
+      status: 200,
+      user_id: created.body.user_id,
+    });
+    expect((await gateway.request('DELETE', path)).status).toBe(200);
+    expectStytchError(await gateway.request('GET', path), 404, 'user_not_found');
   });
 });

@@ -1,5 +1,6 @@
 import { ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { ThrottlerOptions } from '@nestjs/throttler';
+import type { ProjectCredentials } from '../http/project-credentials.js';
 import { isEmailAddress, normalizeEmail } from '../users/email-address.js';
 import type { RateLimit } from '../options/magic-links.options.js';
 
@@ -20,9 +21,10 @@ export interface EmailRateLimits {
 /**
  * `@nestjs/throttler` throttlers for the email routes, for the host's `ThrottlerModule.forRoot({ throttlers })`:
  * they apply only to routes marked `@EmailRateLimited()`, and their keys leave out the route, so one budget covers
- * all three. With a shared storage (Redis) the budget holds across every instance.
+ * all three. With a shared storage (Redis) the budget holds across every instance. An address's budget is spent only
+ * by callers whose credentials verify: anyone else could otherwise stop a person's login mails for an hour.
  */
-export function emailThrottlers(limits: EmailRateLimits): ThrottlerOptions[] {
+export function emailThrottlers(limits: EmailRateLimits, credentials: ProjectCredentials): ThrottlerOptions[] {
   const emailOf = (context: ExecutionContext): string | undefined => {
     const email = context.switchToHttp().getRequest<{ body?: { email?: unknown } }>().body?.email;
     return isEmailAddress(email) ? normalizeEmail(email) : undefined;
@@ -34,7 +36,10 @@ export function emailThrottlers(limits: EmailRateLimits): ThrottlerOptions[] {
     limit: limit.limit,
     ttl: limit.ttlSeconds * 1000,
     // An invalid email is refused by validation; it has no budget to spend.
-    skipIf: (context) => !marked(context) || emailOf(context) === undefined,
+    skipIf: (context) =>
+      !marked(context) ||
+      emailOf(context) === undefined ||
+      !credentials.verify(context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>()),
     getTracker: (_request, context) => emailOf(context)!,
     generateKey: (_context, tracker, throttler) => `${throttler}:${tracker}`,
   });

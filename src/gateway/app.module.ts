@@ -7,9 +7,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { stdSerializers } from 'pino';
-import { isBrowserFacing } from '../rate-limits/browser-facing.decorator.js';
+import { ProjectCredentials } from '../http/project-credentials.js';
 import { MemoryThrottlerStorage } from '../rate-limits/memory-throttler.storage.js';
 import { RedisThrottlerStorage } from '../rate-limits/redis-throttler.storage.js';
+import { outsideProjectBudget } from '../rate-limits/project-budget.js';
 import { StytchThrottlerGuard } from '../rate-limits/stytch-throttler.guard.js';
 import { emailThrottlers } from '../email/email-rate-limits.js';
 import { databaseOptions } from './database.options.js';
@@ -34,6 +35,7 @@ const PRETTY_LOGS = {
 export class AppModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     const projectId = config.magicLinks.projectId;
+    const credentials = new ProjectCredentials(projectId, config.magicLinks.secret);
     return {
       module: AppModule,
       imports: [
@@ -64,9 +66,9 @@ export class AppModule {
               limit: config.rateLimits.perProject.limit,
               ttl: config.rateLimits.perProject.ttlSeconds * 1000,
               getTracker: () => projectId,
-              skipIf: isBrowserFacing,
+              skipIf: outsideProjectBudget(credentials),
             },
-            ...emailThrottlers(config.rateLimits.email),
+            ...emailThrottlers(config.rateLimits.email, credentials),
           ],
           // No X-RateLimit-* headers: Stytch sends none, the per-project ones would tell every client how much the
           // whole project is calling, and they cost six headers per response. A 429 still carries Retry-After.

@@ -53,6 +53,12 @@ describe('loadGatewayConfig', () => {
       smtpUrl: undefined,
       mailFrom: 'no-reply@localhost',
       trustProxy: false,
+      http: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 72_000,
+        maxConnectionsPerIp: 256,
+      },
       rateLimits: {
         perIp: { limit: 1200, ttlSeconds: 60 },
         perProject: { limit: 6000, ttlSeconds: 60 },
@@ -131,6 +137,10 @@ describe('loadGatewayConfig', () => {
       TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
       RATE_LIMIT_PER_IP: '100/60',
       RATE_LIMIT_PER_PROJECT: '1000/3600',
+      HTTP_HEADERS_TIMEOUT_MS: '5000',
+      HTTP_REQUEST_TIMEOUT_MS: '15000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+      HTTP_MAX_CONNECTIONS_PER_IP: '64',
       LOG_LEVEL: 'warn',
       MAGIC_LINKS_REDIRECT_MODE: 'auto',
     });
@@ -157,6 +167,7 @@ describe('loadGatewayConfig', () => {
       smtpUrl: 'smtp://mail.internal:587',
       mailFrom: 'login@example.com',
       trustProxy: '10.0.0.0/8,127.0.0.1',
+      http: { headersTimeoutMs: 5000, requestTimeoutMs: 15_000, keepAliveTimeoutMs: 65_000, maxConnectionsPerIp: 64 },
       rateLimits: { perIp: { limit: 100, ttlSeconds: 60 }, perProject: { limit: 1000, ttlSeconds: 3600 } },
       logLevel: 'warn',
     });
@@ -205,6 +216,15 @@ describe('loadGatewayConfig', () => {
     ['127.0.0.1', '127.0.0.1'],
   ])('reads TRUST_PROXY=%p as %p', (value, expected) => {
     expect(loadGatewayConfig({ TRUST_PROXY: value }).trustProxy).toBe(expected);
+  });
+
+  it('refuses a headers timeout longer than the request timeout, and a socket cap of 0', () => {
+    expect(() => loadGatewayConfig({ HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(
+      'HTTP_HEADERS_TIMEOUT_MS=40000 must not exceed HTTP_REQUEST_TIMEOUT_MS=30000',
+    );
+    expect(() => loadGatewayConfig({ HTTP_MAX_CONNECTIONS_PER_IP: '0' })).toThrow(
+      'HTTP_MAX_CONNECTIONS_PER_IP="0" must be a whole number from 1 to 1000000.',
+    );
   });
 
   it('treats empty REDIS_URL and SMTP_URL as unset', () => {

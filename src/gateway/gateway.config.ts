@@ -34,10 +34,23 @@ export interface GatewayConfig {
   smtpUrl: string | undefined;
   mailFrom: string;
   trustProxy: boolean | string;
+  http: HttpLimits;
   rateLimits: { perIp: RateLimit; perProject: RateLimit; email: EmailRateLimits };
   logLevel: string;
   /** `pretty` (pino-pretty, for people at a terminal) or `json` (one object a line, for log collectors). */
   logFormat: LogFormat;
+}
+
+/** Bounds on what one client can hold of the server: slow or idle connections, and sockets per address. */
+export interface HttpLimits {
+  /** A request's headers must all arrive within this time from its first byte (or from connecting). */
+  headersTimeoutMs: number;
+  /** A whole request, headers and body, must arrive within this time. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this time. */
+  keepAliveTimeoutMs: number;
+  /** Open sockets one client address may hold; more are closed at once. */
+  maxConnectionsPerIp: number;
 }
 
 /**
@@ -128,6 +141,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, stdoutIsTTY = false): 
     smtpUrl,
     mailFrom: env.MAIL_FROM ?? 'no-reply@localhost',
     trustProxy: trustProxy(env.TRUST_PROXY),
+    http: httpLimits(env),
     rateLimits: {
       perIp: rateLimit(env, 'RATE_LIMIT_PER_IP', { limit: 1200, ttlSeconds: 60 }),
       perProject: rateLimit(env, 'RATE_LIMIT_PER_PROJECT', { limit: 6000, ttlSeconds: 60 }),
@@ -215,6 +229,22 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: r
   if (raw === undefined || raw === '') return undefined;
   if (!values.includes(raw as T)) throw new Error(`${name}="${raw}" must be one of: ${values.join(', ')}.`);
   return raw as T;
+}
+
+function httpLimits(env: NodeJS.ProcessEnv): HttpLimits {
+  const limits: HttpLimits = {
+    headersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    requestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    // Longer than the 60 s idle timeout of common load balancers, so the balancer, not the gateway, closes first.
+    keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 600_000),
+    maxConnectionsPerIp: integer(env, 'HTTP_MAX_CONNECTIONS_PER_IP', 256, 1, 1_000_000),
+  };
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new Error(
+      `HTTP_HEADERS_TIMEOUT_MS=${limits.headersTimeoutMs} must not exceed HTTP_REQUEST_TIMEOUT_MS=${limits.requestTimeoutMs}: the headers are part of the request.`,
+    );
+  }
+  return limits;
 }
 
 /** `RATE_LIMIT_PER_IP=100/60` means 100 requests per 60 seconds. */

@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage, Server } from 'node:http';
 import { AppModule } from './app.module.js';
@@ -9,6 +10,8 @@ import { StytchExceptionFilter } from '../http/stytch-exception.filter.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { MAGIC_LINKS_OPTIONS } from '../options/inject-magic-links-options.decorator.js';
 import { resolveMagicLinksOptions, type ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
+import { answerClientErrors } from './client-error.handler.js';
+import { limitConnectionsPerAddress } from './connections-per-address.limit.js';
 import { closeConnectionsWhileDraining } from './drain-connections.hook.js';
 import { installMethodNotAllowed } from './method-not-allowed.hook.js';
 import { setupApiReference } from './api-reference.js';
@@ -16,14 +19,33 @@ import { setupApiReference } from './api-reference.js';
 /** Largest JSON body accepted; Stytch's requests are a few hundred bytes. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/**
+ * Longest path parameter routed: above every id (user ids, 128-character `external_id`s, project ids), still a
+ * bound on what the router and the handlers are handed.
+ */
+const MAX_PARAM_LENGTH = 256;
+
 /** Builds the REST gateway (not yet listening): Fastify, the Stytch envelope everywhere, Swagger at /docs. */
 export async function createGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
   const { environment } = resolveMagicLinksOptions(config.magicLinks);
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = config.http;
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
     // The Stytch-shaped id is the request's id everywhere: response bodies, logs, pino's request_id.
     genReqId: (req: IncomingMessage) => ((req as { id?: unknown }).id = newId('request-id', environment)),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Fastify's errors raised before routing (a bad % escape, an over-long parameter) go to the Nest filter.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      app.get(StytchExceptionFilter).respond(error, request, reply),
+    clientErrorHandler: answerClientErrors(environment),
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    http: {
+      headersTimeout: headersTimeoutMs,
+      // Node looks for overdue requests only this often (30 s by default), which would stretch short timeouts.
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 4)),
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
@@ -45,6 +67,7 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   fastify.removeContentTypeParser('text/plain');
   installMethodNotAllowed(app);
   closeConnectionsWhileDraining(app);
+  limitConnectionsPerAddress(fastify.server, config.http.maxConnectionsPerIp, config.trustProxy);
   await app.register(helmet, { contentSecurityPolicy: false, global: true });
 
   setupApiReference(app, app.get<ResolvedMagicLinksOptions>(MAGIC_LINKS_OPTIONS));

@@ -123,9 +123,17 @@ export const STYTCH_ERRORS = {
     'The requested route does not exist. Check the method and path against the API reference at /docs.',
   ],
   method_not_allowed: [405, 'This method is not allowed on this route. Check the API reference at /docs.'],
+  request_timeout: [
+    408,
+    'The request did not arrive in time: send its headers and body without pausing, then read the answer.',
+  ],
   request_too_large: [413, 'The request body is too large. Send a JSON body of at most 64 KB.'],
   unsupported_media_type: [415, 'The request body must be JSON: send it with Content-Type: application/json.'],
   too_many_requests: [429, 'Too many requests have been made.'],
+  request_headers_too_large: [
+    431,
+    'The request headers are too large: send at most 16 KB of headers (no oversized cookies or custom headers).',
+  ],
   internal_server_error: [
     500,
     'Oops, something seems to have gone wrong, please reach out to support@stytch.com to let us know what went wrong.',
@@ -140,4 +148,28 @@ export type StytchErrorType = keyof typeof STYTCH_ERRORS;
 
 export function errorUrl(status: number, errorType: string): string {
   return `https://stytch.com/docs/api/errors/${status}#${errorType}`;
+}
+
+export interface StytchErrorBody {
+  status_code: number;
+  request_id: string;
+  error_type: StytchErrorType;
+  error_message: string;
+  error_url: string;
+}
+
+/** Stytch's error envelope, and nothing else at the top level: the official client reads it as a `StytchError`. */
+export function stytchErrorBody(
+  errorType: StytchErrorType,
+  requestId: string,
+  errorMessage: string = STYTCH_ERRORS[errorType][1],
+): StytchErrorBody {
+  const status = STYTCH_ERRORS[errorType][0];
+  return {
+    status_code: status,
+    request_id: requestId,
+    error_type: errorType,
+    error_message: errorMessage,
+    error_url: errorUrl(status, errorType),
+  };
 }

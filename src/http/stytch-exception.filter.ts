@@ -3,8 +3,18 @@ import { QueryFailedError } from 'typeorm';
 import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
 import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { requestIdOf } from './request-id.js';
-import { errorUrl, STYTCH_ERRORS, StytchErrorType } from './stytch-errors.js';
+import { STYTCH_ERRORS, stytchErrorBody, StytchErrorType } from './stytch-errors.js';
 import { StytchException } from './stytch.exception.js';
+
+interface RequestLike {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  /** Fastify's request wraps Node's; on other adapters the request is Node's own. */
+  raw?: { complete?: boolean; destroyed?: boolean };
+  complete?: boolean;
+  destroyed?: boolean;
+}
 
 interface ReplyLike {
   status?(code: number): ReplyLike;
@@ -21,7 +31,11 @@ const FRAMEWORK_ERRORS: Record<string, [StytchErrorType, string?]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['bad_request', 'The Content-Length header does not match the body.'],
   FST_ERR_CTP_EMPTY_JSON_BODY: ['bad_request', 'The request body is empty: send a JSON object.'],
   FST_ERR_CTP_INVALID_JSON_BODY: ['bad_request', 'The request body is not valid JSON: send a JSON object.'],
-  FST_ERR_BAD_URL: ['bad_request', 'The request URL is malformed.'],
+  FST_ERR_BAD_URL: [
+    'bad_request',
+    'The request URL is malformed: percent-encode ids in the path (encodeURIComponent), with valid % escapes.',
+  ],
+  FST_ERR_MAX_PARAM_LENGTH: ['bad_request', 'A path parameter is longer than any id: check the id in the URL.'],
 };
 
 /** Error codes that mean the database cannot be reached right now rather than that the request was wrong. */
@@ -46,9 +60,12 @@ export class StytchExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<{ id?: unknown; method?: string; url?: string }>();
-    const reply = http.getResponse<ReplyLike>();
-    const [errorType, errorMessage] = this.describe(exception);
+    this.respond(exception, http.getRequest<RequestLike>(), http.getResponse<ReplyLike>());
+  }
+
+  /** The same answer outside Nest's exception layer: for the errors Fastify raises before any route is matched. */
+  respond(exception: unknown, request: RequestLike, reply: ReplyLike): void {
+    const [errorType, errorMessage] = this.describe(exception, request);
     const status = STYTCH_ERRORS[errorType][0];
     if (status >= 500) {
       this.logger.error(
@@ -56,13 +73,7 @@ export class StytchExceptionFilter implements ExceptionFilter {
         `${request.method ?? ''} ${(request.url ?? '').split('?')[0]} failed`,
       );
     }
-    const body = {
-      status_code: status,
-      request_id: requestIdOf(request, this.options.environment),
-      error_type: errorType,
-      error_message: errorMessage,
-      error_url: errorUrl(status, errorType),
-    };
+    const body = stytchErrorBody(errorType, requestIdOf(request, this.options.environment), errorMessage);
     const withStatus = reply.code ? reply.code(status) : reply.status!(status);
     if (withStatus.json) withStatus.json(body);
     else {
@@ -71,8 +82,14 @@ export class StytchExceptionFilter implements ExceptionFilter {
     }
   }
 
-  private describe(exception: unknown): [StytchErrorType, string] {
+  private describe(exception: unknown, request: RequestLike): [StytchErrorType, string] {
     if (exception instanceof StytchException) return [exception.errorType, exception.message];
+    // The client closed the connection while sending its body: its own doing, whatever error reading it raised
+    // (Node's is an ECONNRESET, which would otherwise read as a database outage). Nobody is left to read the answer.
+    const incoming = request.raw ?? request;
+    if (incoming.complete === false && incoming.destroyed === true) {
+      return ['bad_request', 'The client closed the connection before the request was complete.'];
+    }
     // Nest wraps Fastify's request errors in an HttpException whose cause is the original.
     const code = codeOf(exception) ?? codeOf((exception as { cause?: unknown } | null)?.cause);
     if (code !== undefined && code in FRAMEWORK_ERRORS) {
