@@ -8,6 +8,7 @@ import {
   MAGIC_LINKS_MIGRATIONS,
   MagicLinksModule,
   MemoryThrottlerStorage,
+  ProjectCredentials,
   StytchThrottlerGuard,
 } from 'nestjs-magic-links';
 import { GreetingController } from './greeting.controller.js';
@@ -28,12 +29,16 @@ import { settings } from './settings.js';
     ThrottlerModule.forRoot({
       throttlers: [
         { name: 'ip', limit: 1200, ttl: 60_000 },
-        // The email endpoints' own limits: per address (1 a second, 30 an hour) and per client address.
-        ...emailThrottlers({
-          perEmail: { limit: 1, ttlSeconds: 1 },
-          perEmailLong: { limit: 30, ttlSeconds: 3600 },
-          perIp: { limit: 100, ttlSeconds: 60 },
-        }),
+        // The email endpoints' own limits: per address (1 a second, 30 an hour) and per client address, spent only
+        // by calls whose credentials verify.
+        ...emailThrottlers(
+          {
+            perEmail: { limit: 1, ttlSeconds: 1 },
+            perEmailLong: { limit: 30, ttlSeconds: 3600 },
+            perIp: { limit: 100, ttlSeconds: 60 },
+          },
+          new ProjectCredentials(settings.projectId, settings.secret),
+        ),
       ],
       storage: new MemoryThrottlerStorage(),
     }),
