@@ -20,6 +20,15 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: 'library-only-on-declared-packages',
+      comment:
+        'Hosts install only dependencies and peers: a package the library imports that is only a devDependency ' +
+        '(what the gateway alone uses) would be missing in a host.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/gateway/', '\\.spec\\.ts$'] },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['npm-peer', 'npm'] },
+    },
+    {
       name: 'src-not-on-tests',
       severity: 'error',
       from: { path: '^src/' },
@@ -30,6 +39,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
-    exclude: { path: '^(dist|node_modules|examples)/' },
+    exclude: { path: '^(dist|examples)/' },
   },
 };

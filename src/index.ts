@@ -71,7 +71,7 @@ export { STYTCH_ERRORS, type StytchErrorType } from './http/stytch-errors.js';
 export { StytchExceptionFilter } from './http/stytch-exception.filter.js';
 export { StytchThrottlerGuard } from './rate-limits/stytch-throttler.guard.js';
 export { MemoryThrottlerStorage } from './rate-limits/memory-throttler.storage.js';
-export { RedisThrottlerStorage } from './rate-limits/redis-throttler.storage.js';
+export { RedisThrottlerStorage, type RedisEvalClient } from './rate-limits/redis-throttler.storage.js';
 export { BrowserFacing, isBrowserFacing } from './rate-limits/browser-facing.decorator.js';
 export { outsideProjectBudget } from './rate-limits/project-budget.js';
 export { ProjectCredentials } from './http/project-credentials.js';

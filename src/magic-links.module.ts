@@ -1,11 +1,11 @@
-import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BasicAuthGuard } from './http/basic-auth.guard.js';
 import { StytchExceptionFilter } from './http/stytch-exception.filter.js';
 import { StytchResponseInterceptor } from './http/stytch-response.interceptor.js';
 import { TokenService } from './tokens/token.service.js';
-import { BullEmailQueue, EMAIL_QUEUE_NAME, EmailDeliveryProcessor } from './email/bull-email.queue.js';
+import { BullEmailQueue, EmailDeliveryProcessor } from './email/bull-email.queue.js';
+import { bullQueueModule } from './email/bull-queue.module.js';
 import { EmailQueue } from './email/email-queue.js';
 import { InProcessEmailQueue } from './email/in-process-email.queue.js';
 import { EmailDeliveriesStore } from './email/email-deliveries.store.js';
@@ -36,6 +36,7 @@ import {
   OPTIONS_TYPE,
   type MagicLinksModuleExtras,
 } from './magic-links.module-definition.js';
+import { PendingMigrationsCheck } from './migrations/pending-migrations.check.js';
 import { MAGIC_LINKS_OPTIONS } from './options/inject-magic-links-options.decorator.js';
 import { MagicLinksModuleOptions, resolveMagicLinksOptions } from './options/magic-links.options.js';
 import { SessionJwtService } from './sessions/session-jwt.service.js';
@@ -69,6 +70,7 @@ import { UsersService } from './users/users.service.js';
       useFactory: (options: MagicLinksModuleOptions) => resolveMagicLinksOptions(options),
       inject: [MAGIC_LINKS_MODULE_OPTIONS],
     },
+    PendingMigrationsCheck,
     BasicAuthGuard,
     StytchExceptionFilter,
     StytchResponseInterceptor,
@@ -121,7 +123,7 @@ function withEmailQueue(module: DynamicModule, queue: MagicLinksModuleExtras['em
   if (queue === 'bull') {
     return {
       ...module,
-      imports: [...(module.imports ?? []), BullModule.registerQueue({ name: EMAIL_QUEUE_NAME })],
+      imports: [...(module.imports ?? []), bullQueueModule()],
       providers: [
         ...(module.providers ?? []),
         { provide: EmailQueue, useClass: BullEmailQueue },

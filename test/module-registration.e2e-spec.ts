@@ -42,7 +42,7 @@ class SettingsBackedConfig implements MagicLinksOptionsFactory {
 }
 
 /** A host application: it owns TypeORM's forRoot (with the module's entities and migrations) and mounts the module. */
-function hostModule(magicLinks: DynamicModule): DynamicModule {
+function hostModule(magicLinks: DynamicModule, migrationsRun = true): DynamicModule {
   @Module({})
   class HostModule {}
   return {
@@ -53,7 +53,7 @@ function hostModule(magicLinks: DynamicModule): DynamicModule {
         database: join(mkdtempSync(join(tmpdir(), 'magic-links-host-')), 'host.sqlite'),
         entities: MAGIC_LINKS_ENTITIES,
         migrations: MAGIC_LINKS_MIGRATIONS,
-        migrationsRun: true,
+        migrationsRun,
       }),
       magicLinks,
     ],
@@ -136,5 +136,21 @@ describe('MagicLinksModule registrations in a host app', () => {
       abortOnError: false,
     });
     await expect(started).rejects.toMatchObject({ name: 'MagicLinksOptionsError', message });
+  });
+
+  it('refuses to start on a database without its migrations, saying how to run them', async () => {
+    const app = await NestFactory.create(hostModule(MagicLinksModule.forRoot(OPTIONS), false), new FastifyAdapter(), {
+      logger: false,
+      abortOnError: false,
+    });
+    try {
+      const started = app.listen(0, '127.0.0.1');
+      await expect(started).rejects.toThrow(
+        /of its \d+ migrations have not run on this database \(InitialSchema1763800000000, /,
+      );
+      await expect(started).rejects.toThrow(/MAGIC_LINKS_MIGRATIONS .* migrationsRun: true/);
+    } finally {
+      await app.close();
+    }
   });
 });

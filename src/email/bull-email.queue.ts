@@ -1,5 +1,4 @@
-import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
 import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
@@ -7,6 +6,8 @@ import { EmailDeliveryService } from './email-delivery.service.js';
 import { EmailQueue } from './email-queue.js';
 
 export const EMAIL_QUEUE_NAME = 'magic-links-email';
+/** The Bull queue, as `email/bull-queue.module.ts` provides it (Bull is an optional peer, loaded only when chosen). */
+export const BULL_EMAIL_QUEUE = Symbol('BULL_EMAIL_QUEUE');
 
 /** A job's data: none. Its id names the delivery (see `BullEmailQueue`), and never a token. */
 type DeliveryJob = Record<string, never>;
@@ -19,7 +20,7 @@ type DeliveryJob = Record<string, never>;
  */
 @Injectable()
 export class BullEmailQueue extends EmailQueue {
-  constructor(@InjectQueue(EMAIL_QUEUE_NAME) private readonly queue: Queue<DeliveryJob>) {
+  constructor(@Inject(BULL_EMAIL_QUEUE) private readonly queue: Queue<DeliveryJob>) {
     super();
   }
 
@@ -45,7 +46,7 @@ export class EmailDeliveryProcessor implements OnModuleInit {
 
   constructor(
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
-    @InjectQueue(EMAIL_QUEUE_NAME) private readonly queue: Queue<DeliveryJob>,
+    @Inject(BULL_EMAIL_QUEUE) private readonly queue: Queue<DeliveryJob>,
     private readonly deliveries: EmailDeliveryService,
     private readonly emailQueue: EmailQueue,
   ) {}

@@ -69,7 +69,7 @@ export class MailTransportService implements OnApplicationShutdown {
       await writeFile(`${file}.tmp`, info.message!);
       await rename(`${file}.tmp`, file);
       this.logger.warn(
-        `No SMTP_URL: the mail to ${mail.to} was written to ${file}. Its magic link (development only): ${mail.link}`,
+        `No SMTP transport (email.smtpUrl): the mail to ${mail.to} was written to ${file}. Its magic link (development only): ${mail.link}`,
       );
     }
     return messageId;

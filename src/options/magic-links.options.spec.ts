@@ -74,6 +74,24 @@ describe('resolveMagicLinksOptions', () => {
     });
   });
 
+  describe('with NODE_ENV=production', () => {
+    const nodeEnv = process.env.NODE_ENV;
+    beforeEach(() => (process.env.NODE_ENV = 'production'));
+    afterEach(() => (process.env.NODE_ENV = nodeEnv));
+
+    it('refuses a missing email.smtpUrl, which would write live magic links to the log', () => {
+      const message = problemWith(VALID);
+      expect(message).toContain('NODE_ENV=production needs email.smtpUrl');
+      expect(message).toContain('smtp://user:password@smtp.example.com:587');
+      expect(message).not.toContain('SMTP_URL');
+    });
+
+    it('accepts an SMTP transport', () => {
+      const resolved = resolveMagicLinksOptions({ ...VALID, email: { smtpUrl: 'smtp://mail.example.com:587' } });
+      expect(resolved.email.smtpUrl).toBe('smtp://mail.example.com:587');
+    });
+  });
+
   it.each<[string, unknown, string]>([
     ['no options at all', undefined, 'expected an object with at least projectId and secret'],
     ['a missing projectId', { secret: VALID.secret }, 'projectId must be 1 to 128 letters'],

@@ -29,7 +29,10 @@ export interface EmailRetryPolicy {
 
 /** How email magic links are delivered. */
 export interface MagicLinksEmailOptions {
-  /** `smtp://user:pass@host:587` or `smtps://…:465`. Unset: mail is written to `outboxDir` and its link logged. */
+  /**
+   * `smtp://user:pass@host:587` or `smtps://…:465`. Unset: mail is written to `outboxDir` and its link logged, for
+   * development only; required when `NODE_ENV=production`.
+   */
   smtpUrl?: string;
   /** The From address, e.g. `"Acme" <no-reply@acme.example>` (default `no-reply@localhost`). */
   from?: string;
@@ -355,6 +358,14 @@ function resolveEmailOptions(email: MagicLinksEmailOptions, defaultLoginUrl: str
         'email.smtpUrl must look like smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465.',
       );
     }
+  }
+  // Without SMTP every link is written to the log, where anyone who reads the logs could sign in with it.
+  if (email.smtpUrl === undefined && process.env.NODE_ENV === 'production') {
+    throw new MagicLinksOptionsError(
+      'NODE_ENV=production needs email.smtpUrl: without it mail only goes to the outbox folder and each live magic ' +
+        'link is written to the log. Set email.smtpUrl to smtp://user:password@smtp.example.com:587 ' +
+        '(or smtps://…:465).',
+    );
   }
   const from = email.from ?? 'no-reply@localhost';
   if (typeof from !== 'string' || /[\r\n]/.test(from) || !from.includes('@')) {

@@ -1,7 +1,12 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import { Redis } from 'ioredis';
 import { StytchException } from '../http/stytch.exception.js';
+
+/** What the storage needs of a Redis client: an ioredis `Redis` (or `Cluster`) instance has both. */
+export interface RedisEvalClient {
+  eval(script: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  quit(): Promise<unknown>;
+}
 
 // One round trip, atomic: count the hit in a fixed window, start a block when the count passes the limit.
 const INCREMENT = `
@@ -21,7 +26,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
   private readonly logger = new Logger(RedisThrottlerStorage.name);
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisEvalClient,
     private readonly prefix = 'magic-links:throttle:',
   ) {}
 
