@@ -1,9 +1,39 @@
 import 'reflect-metadata';
-import { SendEmailMagicLinkDto } from '../email/dto/send-email-magic-link.dto.js';
-import { CreateUserDto } from '../users/dto/create-user.dto.js';
+import { Type } from 'class-transformer';
+import { IsEmail, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { MAX_JSON_DEPTH } from './json-input.js';
-import { validateStytchInput } from './stytch-validation.js';
+import { stytchError, validateStytchInput } from './stytch-validation.js';
 import { StytchException } from './stytch.exception.js';
+
+class AttributesDto {
+  @IsOptional()
+  @IsString()
+  ip_address?: string;
+}
+
+/** The shapes of the module's DTOs: a required typed field, optional ones, a nested DTO, free-form JSON. */
+class CreateUserDto {
+  @IsEmail({}, stytchError('invalid_email'))
+  email!: string;
+
+  @IsOptional()
+  @IsString(stytchError('invalid_user_id'))
+  user_id?: string;
+
+  @IsOptional()
+  @IsString(stytchError('invalid_login_magic_link_url'))
+  login_magic_link_url?: string;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AttributesDto)
+  attributes?: AttributesDto;
+
+  @IsOptional()
+  @IsObject()
+  trusted_metadata?: Record<string, unknown>;
+}
 
 function failure(run: () => unknown): { errorType: string; message: string } {
   try {
@@ -20,11 +50,11 @@ const nested = (levels: number) => JSON.parse('['.repeat(levels) + ']'.repeat(le
 describe('validateStytchInput', () => {
   it('reads null in an optional field as absent, in nested DTOs too', () => {
     const dto = validateStytchInput(
-      SendEmailMagicLinkDto,
+      CreateUserDto,
       { email: 'ada@example.com', user_id: null, login_magic_link_url: null, attributes: { ip_address: null } },
       'body',
     );
-    expect(dto).toBeInstanceOf(SendEmailMagicLinkDto);
+    expect(dto).toBeInstanceOf(CreateUserDto);
     const present = (object: object) => Object.keys(object).filter((key) => object[key as never] !== undefined);
     expect(present(dto)).toEqual(['email', 'attributes']);
     expect(present(dto.attributes!)).toEqual([]);
