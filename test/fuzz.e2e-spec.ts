@@ -13,8 +13,9 @@ import { swaggerParser } from './support/openapi.js';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = process.env.FUZZ_SEED === undefined ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED);
 /**
- * Bad path escapes and path parameters over 100 characters get Fastify's own answers today (issue 8 item 5, being
- * fixed in the gateway's HTTP layer); FUZZ_RAW_PROTOCOL=1 includes them.
+ * Bad path escapes, path parameters over 100 characters, unknown methods and headers over the size limit get
+ * Fastify's or Node's own answers today (issue 8 item 5, being fixed in the gateway's HTTP layer);
+ * FUZZ_RAW_PROTOCOL=1 includes them.
  */
 const RAW_PROTOCOL = process.env.FUZZ_RAW_PROTOCOL === '1';
 /** How far the gateway's resident memory may stay above its level before the run, once it settled. */

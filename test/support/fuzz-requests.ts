@@ -152,7 +152,7 @@ function objectFor(schema: Schema, pools: FuzzPools, depth = 0): fc.Arbitrary<Re
   const extra = fc.dictionary(fc.oneof(fc.string({ maxLength: 12 }), prototypeKey), hostileValue(pools), {
     maxKeys: 2,
   });
-  return fc.tuple(fc.tuple(...fields), fc.option(extra, { freq: 4, nil: undefined })).map(([values, extras]) => {
+  return fc.tuple(fc.tuple(...fields), sometimes(extra, 4)).map(([values, extras]) => {
     const object: Record<string, unknown> = {};
     Object.keys(propertiesOf(schema)).forEach((name, index) => {
       if (values[index] !== undefined) object[name] = values[index];
@@ -262,27 +262,30 @@ const headerValue = fc.oneof(
   fc.integer({ min: 1, max: 3000 }).map((length) => 'x'.repeat(length)),
 );
 
+/** `arbitrary`'s values in one case out of `oneIn`, else `undefined`. */
+function sometimes<T>(arbitrary: fc.Arbitrary<T>, oneIn: number): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ arbitrary: fc.constant(undefined), weight: oneIn - 1 }, { arbitrary, weight: 1 });
+}
+
 function headersFor(pools: FuzzPools): fc.Arbitrary<Record<string, string>> {
   return fc
-    .record(
-      {
-        'content-type': contentType,
-        authorization: authorization(pools),
-        accept: fc.option(fc.constantFrom('application/json', 'text/html', '*/*', 'image/png'), { nil: undefined }),
-        'user-agent': fc.option(headerValue, { freq: 3, nil: undefined }),
-        'x-forwarded-for': fc.option(fc.constantFrom('1.2.3.4', 'garbage', '::1, 10.0.0.1', ''), {
-          freq: 4,
-          nil: undefined,
-        }),
-        'sec-ch-ua': fc.option(headerValue, { freq: 6, nil: undefined }),
-        'content-encoding': fc.option(fc.constantFrom('gzip', 'identity', 'br'), { freq: 12, nil: undefined }),
-        'x-http-method-override': fc.option(fc.constantFrom('DELETE', 'PUT'), { freq: 12, nil: undefined }),
-      },
-      { requiredKeys: [] },
-    )
-    .map((headers) =>
-      Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined)),
-    ) as fc.Arbitrary<Record<string, string>>;
+    .record({
+      'content-type': contentType,
+      authorization: authorization(pools),
+      accept: sometimes(fc.constantFrom('application/json', 'text/html', '*/*', 'image/png'), 3),
+      'user-agent': sometimes(headerValue, 2),
+      'x-forwarded-for': sometimes(fc.constantFrom('1.2.3.4', 'garbage', '::1, 10.0.0.1', ''), 6),
+      'sec-ch-ua': sometimes(headerValue, 6),
+      'content-encoding': sometimes(fc.constantFrom('gzip', 'identity', 'br'), 12),
+      'x-http-method-override': sometimes(fc.constantFrom('DELETE', 'PUT'), 12),
+    })
+    .map(
+      (headers) =>
+        Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined)) as Record<
+          string,
+          string
+        >,
+    );
 }
 
 /**
@@ -354,18 +357,25 @@ function requestFor(operation: Operation, pools: FuzzPools, rawProtocol: boolean
   const method = fc.oneof(
     { arbitrary: fc.constant(operation.method), weight: 10 },
     { arbitrary: fc.constantFrom(...METHODS), weight: 1 },
+    ...(rawProtocol ? [{ arbitrary: fc.constantFrom('FOO', 'PROPFIND', 'M-SEARCH'), weight: 1 }] : []),
   );
+  // Headers over Node's 16 KB limit, refused by the HTTP parser before any route.
+  const padding = rawProtocol ? sometimes(fc.integer({ min: 17_000, max: 40_000 }), 12) : fc.constant(undefined);
   return fc
-    .record({ method, path, headers: headersFor(pools), body: bodyFor(operation, pools) })
-    .map(({ method, path, headers, body }) => {
+    .record({ method, path, headers: headersFor(pools), body: bodyFor(operation, pools), padding })
+    .map(({ method, path, headers, body, padding }) => ({
+      method,
+      path,
+      headers: padding === undefined ? headers : { ...headers, 'x-padding': 'p'.repeat(padding) },
       // A body on GET/HEAD is legal HTTP, and a client may send one: keep some.
-      return { method, path, headers, ...(body !== undefined && { body }) };
-    });
+      ...(body !== undefined && { body }),
+    }));
 }
 
 /**
  * Hostile requests for every operation of a dereferenced OpenAPI document, each operation equally likely.
- * `rawProtocol` adds the paths that the HTTP layer refuses before routing (bad escapes, over-long parameters).
+ * `rawProtocol` adds what the HTTP layer refuses before routing: bad escapes, over-long parameters, unknown methods,
+ * headers over the size limit.
  */
 export function fuzzRequests(document: Schema, pools: FuzzPools, rawProtocol = false): fc.Arbitrary<FuzzRequest> {
   return fc.oneof(...operationsOf(document).map((operation) => requestFor(operation, pools, rawProtocol)));
