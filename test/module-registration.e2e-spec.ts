@@ -1,17 +1,34 @@
 import 'reflect-metadata';
-import { Inject, Injectable, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import {
+  Catch,
+  ClassSerializerInterceptor,
+  Inject,
+  Injectable,
+  Module,
+  ValidationPipe,
+  type ArgumentsHost,
+  type CallHandler,
+  type DynamicModule,
+  type ExceptionFilter,
+  type ExecutionContext,
+  type INestApplication,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tap, type Observable } from 'rxjs';
 // Not src/index.ts: it re-exports the throttler guard, and jest cannot load @nestjs/throttler (see the brief).
 import { MAGIC_LINKS_ENTITIES } from '../src/magic-links.entities.js';
 import type { MagicLinksOptionsFactory } from '../src/magic-links.module-definition.js';
 import { MagicLinksModule } from '../src/magic-links.module.js';
 import type { MagicLinksModuleOptions } from '../src/options/magic-links.options.js';
 import { MAGIC_LINKS_MIGRATIONS } from '../src/migrations/index.js';
+import { MAX_JSON_DEPTH } from '../src/http/json-input.js';
+import { AUTH as GATEWAY_AUTH, PROJECT_ID, SECRET, startGateway, type RunningGateway } from './support/gateway.js';
 
 const OPTIONS: MagicLinksModuleOptions = {
   projectId: 'project-live-22222222-2222-4222-8222-222222222222',
@@ -152,5 +169,239 @@ describe('MagicLinksModule registrations in a host app', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+/** A host app's catch-all filter, in a shape of its own: any module answer written by it would show. */
+@Catch()
+class HostCatchAllFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    host
+      .switchToHttp()
+      .getResponse<{ code(status: number): { send(body: unknown): void } }>()
+      .code(418)
+      .send({ error: 'host-filter', message: String(exception) });
+  }
+}
+
+/** A host app's timing interceptor, the usual kind: it looks at every response without changing it. */
+@Injectable()
+class HostTimingInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const started = Date.now();
+    const reply = context.switchToHttp().getResponse<{ header(name: string, value: string): void }>();
+    return next.handle().pipe(tap(() => reply.header('x-host-elapsed-ms', String(Date.now() - started))));
+  }
+}
+
+interface Exchange {
+  name: string;
+  status: number;
+  contentType: string | null;
+  body: string;
+}
+
+interface Target {
+  url: string;
+  /** What earlier steps created on this target, e.g. the user_id of the user the cases act on. */
+  userId?: string;
+}
+
+interface Case {
+  name: string;
+  method?: string;
+  path: string | ((target: Target) => string);
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+describe('MagicLinksModule in a host app with its own global pipe, filter and interceptors', () => {
+  let gateway: RunningGateway;
+  const hosts: INestApplication[] = [];
+
+  /** A host app with the global pipe, filter and interceptors a Nest app typically registers. */
+  async function startHost(pipe: ValidationPipe): Promise<string> {
+    const host = await NestFactory.create(
+      hostModule(
+        MagicLinksModule.forRoot({
+          projectId: PROJECT_ID,
+          secret: SECRET,
+          publicUrl: gateway.url,
+          // The gateway's defaults, so that both choose the same redirect URLs.
+          redirectUrls: {
+            login: ['http://localhost:3000/authenticate'],
+            signup: ['http://localhost:3000/authenticate'],
+            invite: ['http://localhost:3000/authenticate'],
+          },
+          email: { outboxDir: mkdtempSync(join(tmpdir(), 'magic-links-host-outbox-')) },
+        }),
+      ),
+      new FastifyAdapter(),
+      { logger: false, abortOnError: false },
+    );
+    hosts.push(host);
+    host.useGlobalPipes(pipe);
+    host.useGlobalFilters(new HostCatchAllFilter());
+    host.useGlobalInterceptors(new ClassSerializerInterceptor(host.get(Reflector)), new HostTimingInterceptor());
+    await host.listen(0, '127.0.0.1');
+    return `http://127.0.0.1:${(host.getHttpServer().address() as { port: number }).port}`;
+  }
+
+  beforeAll(async () => {
+    gateway = await startGateway('sqlite');
+  });
+
+  afterAll(async () => {
+    for (const host of hosts) await host.close();
+    await gateway?.close();
+  });
+
+  let emails = 0;
+  const email = () => `host-${++emails}@example.com`;
+  const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+
+  const CASES: Case[] = [
+    // Valid input, with what a host's ValidationPipe would have refused or changed.
+    { name: 'create with an unknown field', path: '/v1/users', body: { email: email(), favourite_colour: 'teal' } },
+    {
+      name: 'create with null optional fields',
+      path: '/v1/users',
+      body: { email: email(), name: null, external_id: null, roles: null, attributes: null, phone_number: null },
+    },
+    {
+      name: 'create with nulls inside nested DTOs and in metadata',
+      path: '/v1/users',
+      body: { email: email(), name: { first_name: 'Ada', last_name: null }, trusted_metadata: { a: null, b: [1] } },
+    },
+    {
+      name: 'login_or_create with null URLs and expirations',
+      path: '/v1/magic_links/email/login_or_create',
+      body: {
+        email: email(),
+        login_magic_link_url: null,
+        signup_magic_link_url: null,
+        login_expiration_minutes: null,
+        locale: null,
+      },
+    },
+    {
+      name: 'send to an existing user, user_id null',
+      path: '/v1/magic_links/email/send',
+      body: { email: 'host-fixture@example.com', user_id: null, session_token: null },
+    },
+    {
+      name: 'invite with a null URL',
+      path: '/v1/magic_links/email/invite',
+      body: { email: email(), invite_magic_link_url: null },
+    },
+    { name: 'embeddable link', path: '/v1/magic_links', body: (t: Target) => ({ user_id: t.userId, extra: 1 }) },
+    { name: 'get the user', method: 'GET', path: (t) => `/v1/users/${t.userId}` },
+    { name: 'list sessions', method: 'GET', path: (t) => `/v1/sessions?user_id=${t.userId}&extra=1` },
+    // Invalid input: each gets the module's own Stytch error, never the host's.
+    { name: 'bad email', path: '/v1/users', body: { email: 'not-an-email' } },
+    { name: 'null email', path: '/v1/users', body: { email: null } },
+    { name: 'phone_number', path: '/v1/users', body: { email: email(), phone_number: '+15555550100' } },
+    { name: 'string roles', path: '/v1/users', body: { email: email(), roles: 'admin' } },
+    { name: 'string name', path: '/v1/users', body: { email: email(), name: 'Ada' } },
+    { name: 'array body', path: '/v1/users', body: [{ email: email() }] },
+    { name: 'string body', path: '/v1/users', body: '"text"' },
+    {
+      name: 'nesting one level too deep',
+      path: '/v1/users',
+      body: `{"email":"${email()}","trusted_metadata":{"a":${deep(MAX_JSON_DEPTH - 1)}}}`,
+    },
+    { name: '30,000 levels of nesting', path: '/v1/users', body: `{"trusted_metadata":{"a":${deep(30_000)}}}` },
+    {
+      name: 'string expiration_minutes',
+      path: '/v1/magic_links',
+      body: (t: Target) => ({ user_id: t.userId, expiration_minutes: '60' }),
+    },
+    { name: 'null user_id', path: '/v1/magic_links', body: { user_id: null } },
+    { name: 'null token', path: '/v1/magic_links/authenticate', body: { token: null } },
+    {
+      name: 'string session_duration_minutes',
+      path: '/v1/magic_links/authenticate',
+      body: { token: 'x'.repeat(44), session_duration_minutes: '60' },
+    },
+    { name: 'unknown token', path: '/v1/magic_links/authenticate', body: { token: 'x'.repeat(44), options: null } },
+    { name: 'bad locale', path: '/v1/magic_links/email/login_or_create', body: { email: email(), locale: 'de' } },
+    { name: 'no session arguments', path: '/v1/sessions/authenticate', body: { session_token: null } },
+    { name: 'missing user_id query', method: 'GET', path: '/v1/sessions' },
+    { name: 'repeated user_id query', method: 'GET', path: '/v1/sessions?user_id=a&user_id=b' },
+    { name: 'bad events query', method: 'GET', path: '/v1/magic_links/events?email_id=nope' },
+    { name: 'unknown user', method: 'DELETE', path: '/v1/users/user-test-00000000-0000-4000-8000-000000000000' },
+    { name: 'not JSON', path: '/v1/users', body: 'email=a@b.co', headers: { 'content-type': 'text/plain' } },
+    { name: 'wrong credentials', path: '/v1/users', body: {}, headers: { authorization: 'Basic d3Jvbmc6d3Jvbmc=' } },
+  ];
+
+  async function exchange(target: Target, step: Case): Promise<Exchange> {
+    const method = step.method ?? 'POST';
+    const body = typeof step.body === 'function' ? (step.body as (t: Target) => unknown)(target) : step.body;
+    const path = typeof step.path === 'function' ? step.path(target) : step.path;
+    const response = await fetch(target.url + path, {
+      method,
+      headers: {
+        authorization: GATEWAY_AUTH,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...step.headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return {
+      name: step.name,
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      // The request_id differs per request; ids, tokens and times differ per target. Everything else must be identical.
+      body: (await response.text())
+        .replace(/"request_id":"request-id-test-[0-9a-f-]{36}",?/, '')
+        .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
+        .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, '<time>')
+        .replace(/"token":"[A-Za-z0-9_-]{44}"/g, '"token":"<token>"'),
+    };
+  }
+
+  async function run(url: string): Promise<Exchange[]> {
+    const fixture = await fetch(`${url}/v1/users`, {
+      method: 'POST',
+      headers: { authorization: GATEWAY_AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'host-fixture@example.com' }),
+    });
+    expect(fixture.status).toBe(200);
+    const target: Target = { url, userId: ((await fixture.json()) as { user_id: string }).user_id };
+    const answers: Exchange[] = [];
+    for (const step of CASES) answers.push(await exchange(target, step));
+    return answers;
+  }
+
+  it('answers byte for byte as the gateway does, for valid and invalid input', async () => {
+    const fromGateway = await run(gateway.url);
+    const usual = { whitelist: true, forbidNonWhitelisted: true, transform: true };
+    // These must not change a single answer of the module, nor must a pipe that also validates custom parameters.
+    for (const pipe of [new ValidationPipe(usual), new ValidationPipe({ ...usual, validateCustomDecorators: true })]) {
+      expect(await run(await startHost(pipe))).toEqual(fromGateway);
+    }
+    // The cases did reach what they test: successes where nulls and unknown fields are ignored, Stytch errors else.
+    const statuses = Object.fromEntries(fromGateway.map(({ name, status }) => [name, status]));
+    expect(statuses).toMatchObject({
+      'create with null optional fields': 200,
+      'login_or_create with null URLs and expirations': 200,
+      'send to an existing user, user_id null': 200,
+      'bad email': 400,
+      'string expiration_minutes': 400,
+      '30,000 levels of nesting': 400,
+    });
+    const errorTypes = Object.fromEntries(
+      fromGateway.filter(({ status }) => status >= 400).map(({ name, body }) => [name, JSON.parse(body).error_type]),
+    );
+    expect(errorTypes).toMatchObject({
+      'bad email': 'invalid_email',
+      'null email': 'invalid_email',
+      'string expiration_minutes': 'invalid_expiration',
+      'string session_duration_minutes': 'invalid_session_duration_minutes',
+      'null token': 'invalid_token',
+      'nesting one level too deep': 'bad_request',
+      'not JSON': 'unsupported_media_type',
+      'wrong credentials': 'unauthorized_credentials',
+    });
   });
 });

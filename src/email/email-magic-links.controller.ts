@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { ApiBodyExample } from '../http/api-body-example.decorator.js';
@@ -16,6 +16,7 @@ import {
 } from './dto/email-magic-link.response.js';
 import { EmailMagicLinksService } from './email-magic-links.service.js';
 import { EmailRateLimited } from './email-rate-limits.js';
+import { StytchBody } from '../http/stytch-body.decorator.js';
 
 type Body<T> = Omit<T, 'request_id' | 'status_code'>;
 
@@ -64,7 +65,7 @@ export class EmailMagicLinksController {
     'user_not_found',
     'session_not_found',
   )
-  async send(@Body() dto: SendEmailMagicLinkDto): Promise<Body<SendEmailMagicLinkResponse>> {
+  async send(@StytchBody() dto: SendEmailMagicLinkDto): Promise<Body<SendEmailMagicLinkResponse>> {
     const { userId, emailId } = await this.email.send(dto);
     return { user_id: userId, email_id: emailId };
   }
@@ -89,7 +90,7 @@ export class EmailMagicLinksController {
     'no_default_signup_redirect_url_set',
     'invalid_pkce_code_challenge',
   )
-  async loginOrCreate(@Body() dto: LoginOrCreateEmailDto): Promise<Body<LoginOrCreateEmailResponse>> {
+  async loginOrCreate(@StytchBody() dto: LoginOrCreateEmailDto): Promise<Body<LoginOrCreateEmailResponse>> {
     const { userId, emailId, userCreated } = await this.email.loginOrCreate(dto);
     return { user_id: userId, email_id: emailId, user_created: userCreated };
   }
@@ -112,7 +113,7 @@ export class EmailMagicLinksController {
     'no_default_invite_redirect_url_set',
     'user_already_active',
   )
-  async invite(@Body() dto: InviteEmailDto): Promise<Body<InviteEmailResponse>> {
+  async invite(@StytchBody() dto: InviteEmailDto): Promise<Body<InviteEmailResponse>> {
     const { userId, emailId } = await this.email.invite(dto);
     return { user_id: userId, email_id: emailId };
   }
@@ -129,7 +130,7 @@ export class EmailMagicLinksController {
   @ApiBodyExample(RevokeInviteEmailDto, { email: 'katherine@example.com' }, 'Works once "Invite" has run as given')
   @ApiOkResponse({ type: RevokeInviteEmailResponse, description: 'Successful response' })
   @ApiStytchErrors('invalid_email', 'email_not_found', 'user_already_active', 'bad_request')
-  async revokeInvite(@Body() dto: RevokeInviteEmailDto): Promise<Body<RevokeInviteEmailResponse>> {
+  async revokeInvite(@StytchBody() dto: RevokeInviteEmailDto): Promise<Body<RevokeInviteEmailResponse>> {
     await this.email.revokeInvite(dto.email);
     return {};
   }

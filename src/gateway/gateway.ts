@@ -59,7 +59,9 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
 
   const fastify = app.getHttpAdapter().getInstance();
   // The official client sends `Content-Type: application/json` with no body on some calls: read that as {}.
-  const jsonParser = fastify.getDefaultJsonParser('error', 'error');
+  // Prototype keys are dropped, not refused: the module ignores them as unknown fields in any host, so the gateway
+  // answers as a host app does.
+  const jsonParser = fastify.getDefaultJsonParser('remove', 'remove');
   app.useBodyParser<Server>('application/json', {}, (request, body, done) =>
     body.length === 0 ? done(null, {}) : jsonParser(request, body.toString('utf8'), done),
   );

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { ApiBody } from '@nestjs/swagger';
+import { ApiBody, DECORATORS } from '@nestjs/swagger';
 
 /**
  * The body Swagger UI's "Try it out" prefills. Without one the UI samples every optional field
@@ -12,5 +12,16 @@ export function ApiBodyExample(
   value: Record<string, unknown>,
   summary = 'Works as sent',
 ): MethodDecorator {
-  return ApiBody({ type, examples: { example: { summary, value } } });
+  const apiBody = ApiBody({ type, examples: { example: { summary, value } } });
+  return (target, key, descriptor) => {
+    // Swagger keeps the first body documented: replace the one `@StytchBody()` wrote (parameter decorators run first).
+    const method = descriptor.value as object;
+    const parameters = (Reflect.getMetadata(DECORATORS.API_PARAMETERS, method) ?? []) as { in?: string }[];
+    Reflect.defineMetadata(
+      DECORATORS.API_PARAMETERS,
+      parameters.filter((parameter) => parameter.in !== 'body'),
+      method,
+    );
+    return apiBody(target, key, descriptor);
+  };
 }

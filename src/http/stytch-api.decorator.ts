@@ -1,15 +1,15 @@
-import { applyDecorators, UseFilters, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
+import { applyDecorators, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBasicAuth } from '@nestjs/swagger';
 import { ApiStytchErrors } from './api-stytch-errors.decorator.js';
 import { BasicAuthGuard } from './basic-auth.guard.js';
 import { JsonBodyGuard } from './json-body.guard.js';
 import { StytchExceptionFilter } from './stytch-exception.filter.js';
 import { StytchResponseInterceptor } from './stytch-response.interceptor.js';
-import { StytchValidationPipe } from './stytch-validation.pipe.js';
 
 /**
- * Makes a controller speak Stytch's server API: Basic auth, JSON bodies, validation into Stytch errors, the success
- * and error envelopes. Applied per controller, so the module behaves the same in any host app.
+ * Makes a controller speak Stytch's server API: Basic auth, JSON bodies, the success and error envelopes. Applied per
+ * controller, so the module behaves the same in any host app: its filter comes before a host's global filters. Input
+ * is validated by `@StytchBody()`, `@StytchQuery()` and `@StytchParam()`, out of reach of a host's global pipes.
  */
 export function StytchApi(): ClassDecorator {
   return applyDecorators(
@@ -22,7 +22,6 @@ export function StytchApi(): ClassDecorator {
       'server_unavailable',
     ),
     UseGuards(BasicAuthGuard, JsonBodyGuard),
-    UsePipes(StytchValidationPipe),
     UseInterceptors(StytchResponseInterceptor),
     UseFilters(StytchExceptionFilter),
   );

@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { ApiBodyExample } from '../http/api-body-example.decorator.js';
 import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
 import { StytchApi } from '../http/stytch-api.decorator.js';
+import { StytchBody } from '../http/stytch-body.decorator.js';
 import { CreateMagicLinkDto } from './dto/create-magic-link.dto.js';
 import { CreateMagicLinkResponse } from './dto/magic-link.response.js';
 import { MagicLinksService } from './magic-links.service.js';
@@ -31,7 +32,9 @@ export class EmbeddableMagicLinksController {
   )
   @ApiOkResponse({ type: CreateMagicLinkResponse, description: 'Successful response' })
   @ApiStytchErrors('invalid_expiration', 'invalid_user_id', 'user_not_found', 'bad_request')
-  async create(@Body() dto: CreateMagicLinkDto): Promise<Omit<CreateMagicLinkResponse, 'request_id' | 'status_code'>> {
+  async create(
+    @StytchBody() dto: CreateMagicLinkDto,
+  ): Promise<Omit<CreateMagicLinkResponse, 'request_id' | 'status_code'>> {
     const { userId, token } = await this.magicLinks.createEmbeddable(dto);
     return { user_id: userId, token };
   }

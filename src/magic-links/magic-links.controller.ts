@@ -1,4 +1,4 @@
-import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
+import { Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { ApiBodyExample } from '../http/api-body-example.decorator.js';
@@ -8,6 +8,7 @@ import { presentUser } from '../users/user.presenter.js';
 import { AuthenticateMagicLinkDto } from './dto/authenticate-magic-link.dto.js';
 import { AuthenticateMagicLinkResponse } from './dto/magic-link.response.js';
 import { MagicLinksService } from './magic-links.service.js';
+import { StytchBody } from '../http/stytch-body.decorator.js';
 
 type Body<T> = Omit<T, 'request_id' | 'status_code'>;
 
@@ -50,7 +51,7 @@ export class MagicLinksController {
     'custom_claims_too_large',
     'stytch_claims_in_custom_claims',
   )
-  async authenticate(@Body() dto: AuthenticateMagicLinkDto): Promise<Body<AuthenticateMagicLinkResponse>> {
+  async authenticate(@StytchBody() dto: AuthenticateMagicLinkDto): Promise<Body<AuthenticateMagicLinkResponse>> {
     const { link, user, session } = await this.magicLinks.authenticate(dto);
     return {
       user_id: user.id,

@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
@@ -8,6 +8,7 @@ import { ListMagicLinkEventsDto } from './dto/list-magic-link-events.dto.js';
 import { ListMagicLinkEventsResponse, MagicLinkEventResponse } from './dto/magic-link-event.response.js';
 import type { MagicLinkEvent } from './magic-link-event.entity.js';
 import { MagicLinkEventsService, secondsSinceSent } from './magic-link-events.service.js';
+import { StytchQuery } from '../http/stytch-query.decorator.js';
 
 /** A gateway extension (Stytch has no such endpoint): what happened at the redirect page of emailed links. */
 @ApiTags(MAGIC_LINKS_API_TAGS.events.name)
@@ -28,7 +29,7 @@ export class MagicLinkEventsController {
   @ApiOkResponse({ type: ListMagicLinkEventsResponse })
   @ApiStytchErrors('bad_request')
   async list(
-    @Query() query: ListMagicLinkEventsDto,
+    @StytchQuery() query: ListMagicLinkEventsDto,
   ): Promise<Omit<ListMagicLinkEventsResponse, 'request_id' | 'status_code'>> {
     const { email_id: emailId, magic_link_id: magicLinkId } = query;
     if ((emailId === undefined) === (magicLinkId === undefined)) {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
@@ -20,6 +20,9 @@ interface RequestLike {
   protocol?: string;
   hostname?: string;
   headers: Record<string, string | string[] | undefined>;
+  // Read from the request rather than through @Query()/@Body(), which a host's global pipes would see first.
+  query?: Record<string, unknown>;
+  body?: unknown;
 }
 
 /** What Fastify's reply and Express's response both offer, so the module works on either adapter. */
@@ -73,8 +76,8 @@ export class RedirectController {
     content: { 'text/html': { schema: { type: 'string', example: '<!doctype html><html lang="en">…' } } },
   })
   @ApiStytchErrors('too_many_requests', 'internal_server_error')
-  async page(@Query('token') token: unknown, @Req() request: RequestLike, @Res() reply: ReplyLike): Promise<void> {
-    const answer = await this.routing.view(token, request.method === 'HEAD', this.pageRequest(request));
+  async page(@Req() request: RequestLike, @Res() reply: ReplyLike): Promise<void> {
+    const answer = await this.routing.view(request.query?.token, request.method === 'HEAD', this.pageRequest(request));
     this.send(reply, answer);
   }
 
@@ -84,8 +87,8 @@ export class RedirectController {
    */
   @Post('confirm')
   @ApiExcludeEndpoint()
-  async confirm(@Body() body: unknown, @Req() request: RequestLike, @Res() reply: ReplyLike): Promise<void> {
-    const answer = await this.routing.confirm(confirmForm(body), this.pageRequest(request));
+  async confirm(@Req() request: RequestLike, @Res() reply: ReplyLike): Promise<void> {
+    const answer = await this.routing.confirm(confirmForm(request.body), this.pageRequest(request));
     this.send(reply, answer);
   }
 

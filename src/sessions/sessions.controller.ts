@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { ApiBodyExample } from '../http/api-body-example.decorator.js';
@@ -10,6 +10,8 @@ import { GetSessionsDto } from './dto/get-sessions.dto.js';
 import { RevokeSessionDto } from './dto/revoke-session.dto.js';
 import { AuthenticateSessionResponse, GetSessionsResponse, RevokeSessionResponse } from './dto/session.response.js';
 import { SessionsService } from './sessions.service.js';
+import { StytchBody } from '../http/stytch-body.decorator.js';
+import { StytchQuery } from '../http/stytch-query.decorator.js';
 
 type Body<T> = Omit<T, 'request_id' | 'status_code'>;
 
@@ -26,7 +28,7 @@ export class SessionsController {
   })
   @ApiOkResponse({ type: GetSessionsResponse })
   @ApiStytchErrors('invalid_user_id', 'user_not_found')
-  async list(@Query() query: GetSessionsDto): Promise<Body<GetSessionsResponse>> {
+  async list(@StytchQuery() query: GetSessionsDto): Promise<Body<GetSessionsResponse>> {
     return { sessions: await this.sessions.list(query.user_id) };
   }
 
@@ -56,7 +58,7 @@ export class SessionsController {
     'custom_claims_too_large',
     'stytch_claims_in_custom_claims',
   )
-  async authenticate(@Body() dto: AuthenticateSessionDto): Promise<Body<AuthenticateSessionResponse>> {
+  async authenticate(@StytchBody() dto: AuthenticateSessionDto): Promise<Body<AuthenticateSessionResponse>> {
     const { session, sessionToken, sessionJwt, user } = await this.sessions.authenticate(dto);
     return { session, session_token: sessionToken, session_jwt: sessionJwt, user: presentUser(user) };
   }
@@ -82,7 +84,7 @@ export class SessionsController {
     'invalid_session_id',
     'unable_to_parse_session_jwt',
   )
-  async revoke(@Body() dto: RevokeSessionDto): Promise<Body<RevokeSessionResponse>> {
+  async revoke(@StytchBody() dto: RevokeSessionDto): Promise<Body<RevokeSessionResponse>> {
     await this.sessions.revoke(dto);
     return {};
   }

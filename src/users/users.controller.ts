@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { ApiBodyExample } from '../http/api-body-example.decorator.js';
@@ -8,9 +8,12 @@ import { CreateUserDto } from './dto/create-user.dto.js';
 import { CreateUserResponse, DeleteUserResponse, GetUserResponse } from './dto/user.response.js';
 import { presentUser } from './user.presenter.js';
 import { UsersService } from './users.service.js';
+import { StytchBody } from '../http/stytch-body.decorator.js';
+import { StytchParam } from '../http/stytch-param.decorator.js';
 
 const USER_ID_PARAM = {
   name: 'user_id',
+  type: String,
   description: 'The user_id, or the external_id the user was created with.',
   example: 'user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6',
 };
@@ -31,7 +34,7 @@ export class UsersController {
   @ApiBodyExample(CreateUserDto, { email: 'ada@example.com', name: { first_name: 'Ada', last_name: 'Lovelace' } })
   @ApiOkResponse({ type: CreateUserResponse })
   @ApiStytchErrors('invalid_email', 'duplicate_email', 'duplicate_user_external_id', 'bad_request')
-  async create(@Body() dto: CreateUserDto): Promise<Omit<CreateUserResponse, 'request_id' | 'status_code'>> {
+  async create(@StytchBody() dto: CreateUserDto): Promise<Omit<CreateUserResponse, 'request_id' | 'status_code'>> {
     const { user, email } = await this.users.create(dto);
     return { user_id: user.id, email_id: email.id, status: user.status, phone_id: '', user: presentUser(user) };
   }
@@ -45,7 +48,7 @@ export class UsersController {
   @ApiParam(USER_ID_PARAM)
   @ApiOkResponse({ type: GetUserResponse })
   @ApiStytchErrors('user_not_found', 'invalid_user_id')
-  async get(@Param('user_id') userId: string): Promise<ReturnType<typeof presentUser>> {
+  async get(@StytchParam('user_id') userId: string): Promise<ReturnType<typeof presentUser>> {
     return presentUser(await this.users.get(userId));
   }
 
@@ -58,7 +61,7 @@ export class UsersController {
   @ApiParam(USER_ID_PARAM)
   @ApiOkResponse({ type: DeleteUserResponse })
   @ApiStytchErrors('user_not_found', 'invalid_user_id')
-  async delete(@Param('user_id') userId: string): Promise<{ user_id: string }> {
+  async delete(@StytchParam('user_id') userId: string): Promise<{ user_id: string }> {
     return { user_id: await this.users.delete(userId) };
   }
 }

@@ -15,7 +15,7 @@ import {
 } from 'class-validator';
 import { AttributesDto } from '../../device/attributes.dto.js';
 import { IsEmailAddress } from '../../users/email-address.js';
-import { stytchError } from '../../http/stytch-validation.pipe.js';
+import { stytchError } from '../../http/stytch-validation.js';
 import { CODE_CHALLENGE_PATTERN } from '../../magic-links/pkce.js';
 import { MAX_EXPIRATION_MINUTES, MIN_EXPIRATION_MINUTES } from '../../magic-links/dto/create-magic-link.dto.js';
 import { EMAIL_LOCALES, type RedirectUrlType } from '../../options/magic-links.options.js';

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { AttributesDto } from '../../device/attributes.dto.js';
-import { stytchError } from '../../http/stytch-validation.pipe.js';
+import { stytchError } from '../../http/stytch-validation.js';
 import type { EmailLocale } from '../../options/magic-links.options.js';
 import {
   AttributesField,

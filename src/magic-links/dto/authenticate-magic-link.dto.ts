@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { AttributesDto } from '../../device/attributes.dto.js';
-import { stytchError } from '../../http/stytch-validation.pipe.js';
+import { stytchError } from '../../http/stytch-validation.js';
 import { MAX_SESSION_DURATION_MINUTES, MIN_SESSION_DURATION_MINUTES } from '../../sessions/session-duration.js';
 
 export class AuthenticateOptionsDto {

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { AttributesDto } from '../../device/attributes.dto.js';
-import { stytchError } from '../../http/stytch-validation.pipe.js';
+import { stytchError } from '../../http/stytch-validation.js';
 
 export const MIN_EXPIRATION_MINUTES = 5;
 export const MAX_EXPIRATION_MINUTES = 10080;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { stytchError } from '../../http/stytch-validation.pipe.js';
+import { stytchError } from '../../http/stytch-validation.js';
 
 /** `GET /v1/sessions?user_id=…`. */
 export class GetSessionsDto {

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { stytchError } from '../../http/stytch-validation.pipe.js';
+import { stytchError } from '../../http/stytch-validation.js';
 
 /** `POST /v1/sessions/revoke`: exactly one of `session_id`, `session_token` and `session_jwt`. */
 export class RevokeSessionDto {

@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { AttributesDto } from '../../device/attributes.dto.js';
 import { IsEmailAddress } from '../email-address.js';
-import { stytchError } from '../../http/stytch-validation.pipe.js';
+import { stytchError } from '../../http/stytch-validation.js';
 import { UsersNameDto } from './users-name.dto.js';
 
 export const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9._|-]{1,128}$/;
