@@ -6,7 +6,7 @@ import {
   startGateway,
   type RunningGateway,
 } from './support/gateway.js';
-import { rawExchange } from './support/raw-http.js';
+import { openSocket, rawExchange, received } from './support/raw-http.js';
 
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
 
@@ -156,6 +156,15 @@ describe.each(DATABASES)("Stytch's error envelope for every failure on %s", (dat
     const response = await rawExchange(gateway.url, request);
     expectStytchError(response, status, errorType);
     expect(response.body.error_message).not.toBe('The submitted request is invalid.');
+  });
+
+  it('answers HEAD with oversized headers 431 without a body, as a HEAD response must be', async () => {
+    const socket = await openSocket(gateway.url);
+    const answer = received(socket);
+    socket.write(`HEAD /v1/users/x HTTP/1.1\r\nHost: gateway\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const raw = await answer;
+    expect(raw).toMatch(/^HTTP\/1\.1 431 /);
+    expect(raw.endsWith('\r\n\r\n')).toBe(true);
   });
 
   it('fetches and deletes a user by an external_id of 128 characters', async () => {

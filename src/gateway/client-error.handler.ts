@@ -52,9 +52,11 @@ export function answerClientErrors(environment: MagicLinksEnvironment): (error: 
     const requestId = newId('request-id', environment);
     const body = JSON.stringify(stytchErrorBody(errorType, requestId, message));
     logger.log({ request_id: requestId, error_type: errorType, code }, 'client error answered');
+    // A response to HEAD has no body (a client would read one as the start of the next response).
+    const head = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${head ? '' : body}`,
     );
     // Not end(): a client that never closes its side would hold a half-open socket. Node answers the same way.
     socket.destroy();
