@@ -30,6 +30,7 @@ export {
 } from './options/magic-links.options.js';
 export { MAGIC_LINKS_ENTITIES } from './magic-links.entities.js';
 export { MAGIC_LINKS_MIGRATIONS } from './migrations/index.js';
+export { TransactionsService } from './database/transactions.service.js';
 export { User, type UserName, type UserStatus } from './users/user.entity.js';
 export { UserEmail } from './users/user-email.entity.js';
 export { MagicLink, type MagicLinkType } from './magic-links/magic-link.entity.js';

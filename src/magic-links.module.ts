@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BasicAuthGuard } from './http/basic-auth.guard.js';
 import { StytchExceptionFilter } from './http/stytch-exception.filter.js';
 import { StytchResponseInterceptor } from './http/stytch-response.interceptor.js';
+import { TransactionsService } from './database/transactions.service.js';
 import { TokenService } from './tokens/token.service.js';
 import { BullEmailQueue, EmailDeliveryProcessor } from './email/bull-email.queue.js';
 import { bullQueueModule } from './email/bull-queue.module.js';
@@ -21,6 +22,7 @@ import { DeviceConfirmations } from './magic-links/device-confirmations.js';
 import { MagicLinksController } from './magic-links/magic-links.controller.js';
 import { EmbeddableMagicLinksController } from './magic-links/embeddable-magic-links.controller.js';
 import { MagicLinksService } from './magic-links/magic-links.service.js';
+import { MagicLinksStore } from './magic-links/magic-links.store.js';
 import { MAGIC_LINKS_ENTITIES } from './magic-links.entities.js';
 import { MagicLinkEventsController } from './redirect/magic-link-events.controller.js';
 import { MagicLinkEventsService } from './redirect/magic-link-events.service.js';
@@ -44,8 +46,10 @@ import { SessionKeysService } from './sessions/session-keys.service.js';
 import { SessionsJwksController } from './sessions/sessions-jwks.controller.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { SessionsService } from './sessions/sessions.service.js';
+import { SessionsStore } from './sessions/sessions.store.js';
 import { UsersController } from './users/users.controller.js';
 import { UsersService } from './users/users.service.js';
+import { UsersStore } from './users/users.store.js';
 
 /**
  * Stytch's Consumer magic-link API as a NestJS module. It configures only its own slice (entities, controllers,
@@ -74,11 +78,15 @@ import { UsersService } from './users/users.service.js';
     BasicAuthGuard,
     StytchExceptionFilter,
     StytchResponseInterceptor,
+    TransactionsService,
     TokenService,
+    UsersStore,
     UsersService,
+    MagicLinksStore,
     MagicLinksService,
     SessionKeysService,
     SessionJwtService,
+    SessionsStore,
     SessionsService,
     TokenSealer,
     EmailTemplatesService,
@@ -97,6 +105,7 @@ import { UsersService } from './users/users.service.js';
   ],
   exports: [
     MAGIC_LINKS_OPTIONS,
+    TransactionsService,
     StytchExceptionFilter,
     UsersService,
     MagicLinksService,

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { TransactionsService } from '../database/transactions.service.js';
 import type { AttributesDto } from '../device/attributes.dto.js';
 import { normalizeEmail } from '../users/email-address.js';
 import { newId } from '../ids/ids.js';
@@ -77,7 +78,7 @@ export class EmailMagicLinksService {
 
   constructor(
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionsService,
     @InjectRepository(User) private readonly usersRepository: Repository<User>,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
@@ -289,7 +290,7 @@ export class EmailMagicLinksService {
     };
     try {
       if (save) {
-        await this.dataSource.transaction(async (manager) => {
+        await this.transactions.run(async (manager) => {
           await save(manager);
           await this.store.insert(link, delivery, manager);
         });

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { EntityRows } from '../database/entity-rows.js';
 import { FixedStatement } from '../database/fixed-statement.js';
+import { TransactionsService } from '../database/transactions.service.js';
 import type { MagicLink } from '../magic-links/magic-link.entity.js';
 import { UserEmail } from '../users/user-email.entity.js';
 import { User } from '../users/user.entity.js';
@@ -63,7 +64,10 @@ export class EmailMagicLinksStore {
    */
   private readonly insertLinkAndDelivery: FixedStatement | undefined;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    private readonly transactions: TransactionsService,
+  ) {
     this.emailRows = new EntityRows(dataSource, UserEmail, 'e');
     this.userRows = new EntityRows(dataSource, User, 'u');
     this.selectEmail = new FixedStatement(
@@ -125,7 +129,7 @@ export class EmailMagicLinksStore {
     if (!manager && this.insertLinkAndDelivery) {
       await this.insertLinkAndDelivery.run([...linkValues, ...deliveryValues]);
     } else if (!manager) {
-      await this.dataSource.transaction((transaction) => this.insert(link, delivery, transaction));
+      await this.transactions.run((transaction) => this.insert(link, delivery, transaction));
     } else {
       await this.insertLink.run(linkValues, manager);
       await this.insertDelivery.run(deliveryValues, manager);

@@ -143,6 +143,7 @@ describe('loadGatewayConfig', () => {
       HTTP_MAX_CONNECTIONS_PER_IP: '64',
       LOG_LEVEL: 'warn',
       MAGIC_LINKS_REDIRECT_MODE: 'auto',
+      MAGIC_LINKS_SESSION_KEY_CACHE_MS: '5000',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -159,6 +160,7 @@ describe('loadGatewayConfig', () => {
           invite: ['http://localhost:8080/authenticate'],
         },
         redirectMode: 'auto',
+        sessionKeyCacheMs: 5000,
       },
       developmentCredentials: false,
       databaseUrl: 'postgres://magic@db.internal/magic',

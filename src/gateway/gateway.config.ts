@@ -105,6 +105,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, stdoutIsTTY = false): 
       sessionKeyRotationDays: env.MAGIC_LINKS_SESSION_KEY_ROTATION_DAYS
         ? integer(env, 'MAGIC_LINKS_SESSION_KEY_ROTATION_DAYS', 0, 1, 3650)
         : undefined,
+      sessionKeyCacheMs: env.MAGIC_LINKS_SESSION_KEY_CACHE_MS
+        ? integer(env, 'MAGIC_LINKS_SESSION_KEY_CACHE_MS', 0, 1, 600_000)
+        : undefined,
       email: {
         smtpUrl,
         from: env.MAIL_FROM || undefined,

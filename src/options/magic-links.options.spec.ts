@@ -29,6 +29,7 @@ describe('resolveMagicLinksOptions', () => {
       publicUrl: undefined,
       redirectUrls: { login: [], signup: [], invite: [] },
       redirectMode: 'click',
+      sessionKeyCacheMs: 60_000,
     });
     expect(resolved.tokenHashKey.length).toBeGreaterThanOrEqual(32);
     expect(resolved.publicToken).toMatch(
@@ -114,6 +115,7 @@ describe('resolveMagicLinksOptions', () => {
       'redirectUrls.invite: "invite" is not an absolute URL',
     ],
     ['an unknown redirect mode', { ...VALID, redirectMode: 'sometimes' }, 'redirectMode must be "click"'],
+    ['a key cache of an hour', { ...VALID, sessionKeyCacheMs: 3_600_000 }, 'sessionKeyCacheMs must be a whole number'],
   ])('refuses %s, saying how to fix it', (_case, options, fix) => {
     const message = problemWith(options);
     expect(message.startsWith('MagicLinksModule options: ')).toBe(true);

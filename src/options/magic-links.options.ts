@@ -161,6 +161,11 @@ export interface MagicLinksModuleOptions {
   sessionSigningKeys?: (string | JsonWebKey)[];
   /** Days after which the generated signing key is replaced by a new one (default 90). Not for supplied keys. */
   sessionKeyRotationDays?: number;
+  /**
+   * How long each process signs and verifies with the session keys it read before reading them again, in
+   * milliseconds (default 60 000, at most 600 000): how soon it sees a key another process rotated in.
+   */
+  sessionKeyCacheMs?: number;
   /** Email delivery (SMTP, templates, retries). */
   email?: MagicLinksEmailOptions;
   /** How the redirect page of emailed links continues to the app: `click` (the default) or `auto`. */
@@ -189,6 +194,7 @@ export interface ResolvedMagicLinksOptions {
   sessionKeyEncryptionKey: string;
   sessionSigningKeys: SuppliedSigningKey[] | undefined;
   sessionKeyRotationDays: number;
+  sessionKeyCacheMs: number;
   email: ResolvedEmailOptions;
   redirectMode: RedirectMode;
   eventLimits: ResolvedMagicLinkEventLimits;
@@ -196,6 +202,7 @@ export interface ResolvedMagicLinksOptions {
 }
 
 export const DEFAULT_SESSION_KEY_ROTATION_DAYS = 90;
+export const DEFAULT_SESSION_KEY_CACHE_MS = 60_000;
 
 /** Thrown at start-up when an option is wrong; the message says how to fix it. */
 export class MagicLinksOptionsError extends Error {
@@ -277,6 +284,13 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
       createHmac('sha256', secret).update('magic-links session key encryption key').digest('base64url'),
     sessionSigningKeys: options.sessionSigningKeys?.map((key, index) => suppliedSigningKey(index, key)),
     sessionKeyRotationDays: rotationDays ?? DEFAULT_SESSION_KEY_ROTATION_DAYS,
+    // At most ten minutes: a retired key stays published for an hour, which must outlast every process's cache.
+    sessionKeyCacheMs: positiveInteger(
+      'sessionKeyCacheMs',
+      options.sessionKeyCacheMs ?? DEFAULT_SESSION_KEY_CACHE_MS,
+      1,
+      600_000,
+    ),
     email: resolveEmailOptions(options.email ?? {}, redirectUrls.login[0]),
     redirectMode: options.redirectMode ?? 'click',
     eventLimits: resolveEventLimits(options.eventLimits ?? {}),

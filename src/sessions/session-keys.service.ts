@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, compactDecrypt, CompactEncrypt, type JWK } from 'jose';
 import {
   createPrivateKey,
@@ -11,8 +11,9 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { promisify } from 'node:util';
-import { DataSource, LessThan, MoreThan, Repository } from 'typeorm';
+import { LessThan, MoreThan, Repository } from 'typeorm';
 import { StytchException } from '../http/stytch.exception.js';
+import { TransactionsService } from '../database/transactions.service.js';
 import { isUniqueViolation } from '../database/unique-violation.js';
 import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
 import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
@@ -20,11 +21,10 @@ import { SessionSigningKey } from './session-signing-key.entity.js';
 
 /** A session JWT lives five minutes, whatever the session's own duration (as on Stytch). */
 export const SESSION_JWT_LIFETIME_SECONDS = 300;
-/** How long a gateway process signs and verifies with the keys it read before reading them again. */
-export const KEY_CACHE_MS = 60_000;
 /**
  * How long a retired key stays in the JWKS. It must outlast the JWTs it signed: those signed just before the
- * rotation, and those other gateway processes sign until their key cache expires. An hour covers both with room.
+ * rotation, and those other gateway processes sign until their key cache (`sessionKeyCacheMs`, at most ten minutes)
+ * expires. An hour covers both with room.
  */
 export const RETIRED_KEY_PUBLISHED_MS = 60 * 60_000;
 /** An unknown `kid` makes a process re-read the keys (another one may have rotated), at most this often. */
@@ -67,7 +67,7 @@ export class SessionKeysService implements OnApplicationBootstrap {
 
   constructor(
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionsService,
     @InjectRepository(SessionSigningKey) private readonly keys: Repository<SessionSigningKey>,
   ) {
     this.encryptionKey = new Uint8Array(
@@ -120,7 +120,7 @@ export class SessionKeysService implements OnApplicationBootstrap {
     this.cache = undefined;
   }
 
-  private ring(maxAgeMs = KEY_CACHE_MS): Promise<KeyRing> {
+  private ring(maxAgeMs = this.options.sessionKeyCacheMs): Promise<KeyRing> {
     if (!this.cache || Date.now() - this.cache.startedAt > maxAgeMs) {
       const ring = this.options.sessionSigningKeys ? this.supplied() : this.load();
       const cache = { ring, startedAt: Date.now() };
@@ -176,7 +176,7 @@ export class SessionKeysService implements OnApplicationBootstrap {
     // Generated outside the transaction: an RSA key takes a while, and the transaction should not.
     const fresh = await this.generate();
     try {
-      await this.dataSource.transaction(async (manager) => {
+      await this.transactions.run(async (manager) => {
         const now = new Date();
         if (kid !== undefined) {
           const retired = await manager.update(

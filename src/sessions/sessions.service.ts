@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { AttributesDto } from '../device/attributes.dto.js';
 import { newId, parseId } from '../ids/ids.js';
 import { StytchException } from '../http/stytch.exception.js';
@@ -18,6 +18,7 @@ import { SessionJwtService } from './session-jwt.service.js';
 import { SessionKeysService, type SigningKey } from './session-keys.service.js';
 import { presentSession } from './session.presenter.js';
 import { Session } from './session.entity.js';
+import { SessionsStore, type SessionRow } from './sessions.store.js';
 
 /** A session named by its token or its JWT. An empty string counts as absent: it is what a session-less authenticate returns. */
 export interface SessionCredentials {
@@ -36,6 +37,13 @@ export interface IssuedSession {
   session: SessionResponse;
   sessionToken: string;
   sessionJwt: string;
+}
+
+/** A session written but not yet given its JWT (see `SessionsService.record`). */
+export interface RecordedSession {
+  session: SessionResponse;
+  sessionToken: string;
+  signingKey: SigningKey;
 }
 
 /** What an authentication will do to sessions, checked in full before anything is written. */
@@ -66,8 +74,7 @@ export class SessionsService {
   constructor(
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRepository(Session) private readonly sessions: Repository<Session>,
-    @InjectRepository(User) private readonly usersRepository: Repository<User>,
+    private readonly store: SessionsStore,
     private readonly users: UsersService,
     private readonly tokens: TokenService,
     private readonly jwts: SessionJwtService,
@@ -105,6 +112,20 @@ export class SessionsService {
     factor: MagicLinkFactorSource,
     attributes: AttributesDto | undefined,
   ): Promise<IssuedSession> {
+    return this.sign(await this.record(manager, plan, user, factor, attributes));
+  }
+
+  /**
+   * `issue` without the JWT, for a transaction to do no more than write (on SQLite, every other request waits for
+   * it): `sign` the result once it committed.
+   */
+  async record(
+    manager: EntityManager,
+    plan: SessionPlan,
+    user: User,
+    factor: MagicLinkFactorSource,
+    attributes: AttributesDto | undefined,
+  ): Promise<RecordedSession> {
     const now = new Date();
     const { token, hash } = this.tokens.mint();
     const session = plan.existing
@@ -115,8 +136,11 @@ export class SessionsService {
           tokenHash: hash,
         })
       : await this.start(manager, user, now, hash, plan, factor, attributes);
-    const presented = presentSession(session, user);
-    return { session: presented, sessionToken: token, sessionJwt: await this.jwts.sign(plan.signingKey, presented) };
+    return { session: presentSession(session, user), sessionToken: token, signingKey: plan.signingKey };
+  }
+
+  async sign({ session, sessionToken, signingKey }: RecordedSession): Promise<IssuedSession> {
+    return { session, sessionToken, sessionJwt: await this.jwts.sign(signingKey, session) };
   }
 
   /**
@@ -132,10 +156,7 @@ export class SessionsService {
       durationMinutes: dto.session_duration_minutes,
       customClaims: dto.session_custom_claims,
     });
-    const user = await this.usersRepository.findOneOrFail({
-      where: { id: session.userId },
-      relations: { emails: true },
-    });
+    const user = await this.users.get(session.userId);
     const presented = presentSession(session, user);
     return {
       session: presented,
@@ -154,17 +175,13 @@ export class SessionsService {
     if (dto.session_id) where = { id: this.checkSessionId(dto.session_id) };
     else if (dto.session_token) where = { tokenHash: this.tokens.hash(dto.session_token) };
     else where = { id: (await this.jwts.verify(dto.session_jwt!)).sessionId };
-    const deleted = await this.sessions.delete({ ...where, expiresAt: MoreThan(new Date()) });
-    if (deleted.affected !== 1) throw new StytchException('session_not_found');
+    if (!(await this.store.deleteLive(where, new Date()))) throw new StytchException('session_not_found');
   }
 
   /** `GET /v1/sessions`: the user's live sessions, oldest first. */
   async list(userIdOrExternalId: string): Promise<SessionResponse[]> {
     const user = await this.users.get(userIdOrExternalId);
-    const sessions = await this.sessions.find({
-      where: { userId: user.id, expiresAt: MoreThan(new Date()) },
-      order: { startedAt: 'ASC' },
-    });
+    const sessions = await this.store.listLive(user.id, new Date());
     return sessions.map((session) => presentSession(session, user));
   }
 
@@ -175,13 +192,10 @@ export class SessionsService {
     const now = new Date();
     let session: Session | null;
     if (given.session_token !== undefined) {
-      session = await this.sessions.findOneBy({
-        tokenHash: this.tokens.hash(given.session_token),
-        expiresAt: MoreThan(now),
-      });
+      session = await this.store.findLiveByTokenHash(this.tokens.hash(given.session_token), now);
     } else {
       const { sessionId, userId } = await this.jwts.verify(given.session_jwt!);
-      session = await this.sessions.findOneBy({ id: sessionId, userId, expiresAt: MoreThan(now) });
+      session = await this.store.findLive(sessionId, now, userId);
     }
     if (!session) throw new StytchException('session_not_found');
     return session;
@@ -203,10 +217,8 @@ export class SessionsService {
     plan: SessionPlan,
     factor: MagicLinkFactorSource,
     attributes: AttributesDto | undefined,
-  ): Promise<Omit<Session, 'user'>> {
-    // Expired sessions are dropped as their user starts a new one, so the table does not grow without bound.
-    await manager.delete(Session, { userId: user.id, expiresAt: LessThanOrEqual(now) });
-    const session: Omit<Session, 'user'> = {
+  ): Promise<SessionRow> {
+    const session: SessionRow = {
       id: newId('session', this.options.environment),
       userId: user.id,
       tokenHash,
@@ -219,7 +231,7 @@ export class SessionsService {
       authenticationFactors: withFactor([], factor, now),
       customClaims: applyCustomClaims(null, plan.customClaims),
     };
-    await manager.insert(Session, session);
+    await this.store.insert(manager, session);
     return session;
   }
 
@@ -233,20 +245,18 @@ export class SessionsService {
     if (changes.durationMinutes !== undefined) times.expiresAt = minutesAfter(now, changes.durationMinutes);
     const merges = changes.factor !== undefined || changes.customClaims !== undefined;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const current = await manager.findOneBy(Session, { id, expiresAt: MoreThan(now) });
+      const current = await this.store.findLive(id, now, undefined, manager);
       if (!current) throw new StytchException('session_not_found');
-      const next: Partial<Omit<Session, 'user'>> = { ...times };
+      const next: Partial<SessionRow> = { ...times };
       if (changes.tokenHash !== undefined) next.tokenHash = changes.tokenHash;
       if (merges) {
         next.version = current.version + 1;
         if (changes.factor) next.authenticationFactors = withFactor(current.authenticationFactors, changes.factor, now);
         if (changes.customClaims) next.customClaims = applyCustomClaims(current.customClaims, changes.customClaims);
       }
-      const where = merges
-        ? { id, version: current.version, expiresAt: MoreThan(now) }
-        : { id, expiresAt: MoreThan(now) };
-      const written = await manager.update(Session, where, next);
-      if (written.affected === 1) return Object.assign(current, next);
+      if (await this.store.update(manager, id, now, merges ? current.version : undefined, next)) {
+        return Object.assign(current, next);
+      }
       if (!merges) throw new StytchException('session_not_found');
     }
     throw new StytchException('server_unavailable');

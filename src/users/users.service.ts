@@ -1,37 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
 import { normalizeEmail } from './email-address.js';
 import { newId, parseId } from '../ids/ids.js';
 import { StytchException } from '../http/stytch.exception.js';
+import { TransactionsService } from '../database/transactions.service.js';
 import { isUniqueViolation } from '../database/unique-violation.js';
 import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
 import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { CreateUserDto, EXTERNAL_ID_PATTERN } from './dto/create-user.dto.js';
 import { UserEmail } from './user-email.entity.js';
 import { User, type UserStatus } from './user.entity.js';
+import { UsersStore, type UserWhere } from './users.store.js';
 
 @Injectable()
 export class UsersService {
   constructor(
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRepository(User) private readonly users: Repository<User>,
-    @InjectRepository(UserEmail) private readonly emails: Repository<UserEmail>,
+    private readonly transactions: TransactionsService,
+    private readonly store: UsersStore,
   ) {}
 
   async create(dto: CreateUserDto): Promise<{ user: User; email: UserEmail }> {
     const user = this.newUser(dto.create_user_as_pending ? 'pending' : 'active', dto);
     const email = this.newEmail(user.id, dto.email, user.createdAt);
     try {
-      await this.dataSource.transaction(async (manager) => {
-        await manager.save(user);
-        await manager.save(email);
-      });
+      await this.transactions.run((manager) => this.store.insert(manager, user, email));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // The insert lost to another user; say which field collided.
-      if (await this.emails.existsBy({ emailNormalized: email.emailNormalized })) {
+      if (await this.store.emailExists(email.emailNormalized)) {
         throw new StytchException('duplicate_email');
       }
       throw new StytchException('duplicate_user_external_id');
@@ -47,7 +43,7 @@ export class UsersService {
       Pick<CreateUserDto, 'external_id' | 'name' | 'trusted_metadata' | 'untrusted_metadata' | 'roles'>
     > = {},
   ): User {
-    return this.users.create({
+    return this.store.newUser({
       id: newId('user', this.options.environment),
       externalId: fields.external_id ?? null,
       status,
@@ -61,7 +57,7 @@ export class UsersService {
 
   /** An unverified email of `userId` as the API mints one, not saved yet. */
   newEmail(userId: string, address: string, createdAt = new Date()): UserEmail {
-    return this.emails.create({
+    return this.store.newEmail({
       id: newId('email', this.options.environment),
       userId,
       email: address,
@@ -73,23 +69,20 @@ export class UsersService {
 
   /** A user by `user_id` or `external_id`, with its emails; `user_not_found` when there is none. */
   async get(userIdOrExternalId: string): Promise<User> {
-    const user = await this.users.findOne({
-      where: this.whereUserId(userIdOrExternalId),
-      relations: { emails: true },
-    });
+    const user = await this.store.findWithEmails(this.whereUserId(userIdOrExternalId));
     if (!user) throw new StytchException('user_not_found');
     return user;
   }
 
   async delete(userIdOrExternalId: string): Promise<string> {
-    const user = await this.users.findOne({ where: this.whereUserId(userIdOrExternalId), select: { id: true } });
-    if (!user) throw new StytchException('user_not_found');
-    await this.users.delete({ id: user.id });
-    return user.id;
+    const id = await this.store.findId(this.whereUserId(userIdOrExternalId));
+    if (id === undefined) throw new StytchException('user_not_found');
+    await this.store.delete(id);
+    return id;
   }
 
   /** The `where` that finds a user by id or external id, refusing strings that can be neither. */
-  whereUserId(value: string): { id: string } | { externalId: string } {
+  whereUserId(value: string): UserWhere {
     const id = parseId(value);
     if (id?.kind === 'user') {
       if (id.environment !== this.options.environment) {

@@ -1,0 +1,70 @@
+import { DataSource } from 'typeorm';
+import { TransactionsService } from './transactions.service.js';
+
+/** A promise and the function that resolves it. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+describe('TransactionsService on SQLite', () => {
+  let dataSource: DataSource;
+  let transactions: TransactionsService;
+
+  beforeEach(async () => {
+    dataSource = await new DataSource({ type: 'better-sqlite3', database: ':memory:' }).initialize();
+    await dataSource.query('CREATE TABLE t (v TEXT NOT NULL)');
+    transactions = new TransactionsService(dataSource);
+  });
+  afterEach(() => dataSource.destroy());
+
+  const insert = (runner: { query(sql: string, values: unknown[]): Promise<unknown> }, value: string) =>
+    runner.query('INSERT INTO t (v) VALUES (?)', [value]);
+  const values = async () =>
+    ((await dataSource.query('SELECT v FROM t ORDER BY v')) as { v: string }[]).map((row) => row.v);
+
+  it('runs transactions started at once whole, one after the other', async () => {
+    await Promise.all(
+      ['a', 'b', 'c'].map((value) =>
+        transactions.run(async (manager) => {
+          await insert(manager, value);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          await insert(manager, `${value}2`);
+        }),
+      ),
+    );
+    expect(await values()).toEqual(['a', 'a2', 'b', 'b2', 'c', 'c2']);
+  });
+
+  it('keeps other statements out of an open transaction, so that its rollback undoes only its own writes', async () => {
+    const started = deferred();
+    const finish = deferred();
+    const failing = transactions.run(async (manager) => {
+      await insert(manager, 'rolled back');
+      started.resolve();
+      await finish.promise;
+      throw new Error('the request failed');
+    });
+    await started.promise;
+    const outside = insert(dataSource, 'outside');
+    const nested = transactions.run((manager) => insert(manager, 'other transaction'));
+    finish.resolve();
+    await expect(failing).rejects.toThrow('the request failed');
+    await Promise.all([outside, nested]);
+    expect(await values()).toEqual(['other transaction', 'outside']);
+  });
+
+  it('nests a transaction opened inside another as a savepoint', async () => {
+    await transactions.run(async (manager) => {
+      await insert(manager, 'outer');
+      await expect(
+        transactions.run(async (inner) => {
+          await insert(inner, 'inner');
+          throw new Error('inner fails');
+        }),
+      ).rejects.toThrow('inner fails');
+    });
+    expect(await values()).toEqual(['outer']);
+  });
+});

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pLimit from 'p-limit';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+/**
+ * Every transaction of the module, on either database. On PostgreSQL it is TypeORM's own, on a pooled connection of
+ * its own. On SQLite it also takes its turn on the one connection (see `SqliteTurns`).
+ */
+@Injectable()
+export class TransactionsService {
+  private readonly turns: SqliteTurns | undefined;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.turns = dataSource.options.type === 'better-sqlite3' ? SqliteTurns.of(dataSource) : undefined;
+  }
+
+  /**
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. On SQLite nothing else
+   * uses the database meanwhile, so `work` must not wait for anything that needs the database outside `manager`
+   * (a lookup another request started, say): it would wait for itself.
+   */
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.turns ? this.turns.transaction(work) : this.dataSource.transaction(work);
+  }
+}
+
+/**
+ * TypeORM's better-sqlite3 driver has one connection and one query runner for the whole process: every request's
+ * statements and transactions run on it. Two transactions that start at once then both send BEGIN ("cannot start a
+ * transaction within a transaction"), or one opens a savepoint inside the other and is committed or rolled back with
+ * it, and any other request's statement that runs meanwhile lands in the open transaction too. This gives the
+ * connection to one transaction at a time: the others wait their turn, and so does every statement outside a
+ * transaction while one is open, holding the connection for as long as it runs. Statements of the transaction
+ * itself (the async context it runs in) go straight through; nested transactions become savepoints.
+ */
+class SqliteTurns {
+  private static readonly byDataSource = new WeakMap<DataSource, SqliteTurns>();
+  /** One at a time, first come first served. */
+  private readonly oneAtATime = pLimit(1);
+  /** The open transaction of the current async context, if any; closed once it ended (timers may outlive it). */
+  private readonly current = new AsyncLocalStorage<{ open: boolean }>();
+  private readonly gated = new WeakSet<QueryRunner>();
+
+  /** One per DataSource, however many modules share it: two locks on one connection would wait for each other. */
+  static of(dataSource: DataSource): SqliteTurns {
+    let turns = SqliteTurns.byDataSource.get(dataSource);
+    if (!turns) SqliteTurns.byDataSource.set(dataSource, (turns = new SqliteTurns(dataSource)));
+    return turns;
+  }
+
+  private constructor(private readonly dataSource: DataSource) {
+    const { driver } = dataSource;
+    const create = driver.createQueryRunner.bind(driver);
+    // The driver hands out its one runner (a new one after a reconnect): every statement goes through `query`.
+    driver.createQueryRunner = (mode) => this.gate(create(mode));
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.inTransaction()) return this.dataSource.transaction(work);
+    return this.oneAtATime(() => {
+      const transaction = { open: true };
+      return this.current.run(transaction, async () => {
+        try {
+          return await this.dataSource.transaction(work);
+        } finally {
+          transaction.open = false;
+        }
+      });
+    });
+  }
+
+  private gate(runner: QueryRunner): QueryRunner {
+    if (this.gated.has(runner)) return runner;
+    this.gated.add(runner);
+    const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+    runner.query = ((...args: unknown[]) =>
+      this.inTransaction() ? query(...args) : this.oneAtATime(() => query(...args))) as QueryRunner['query'];
+    return runner;
+  }
+
+  private inTransaction(): boolean {
+    return this.current.getStore()?.open === true;
+  }
+}

@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { EntityRows } from '../database/entity-rows.js';
+import { FixedStatement } from '../database/fixed-statement.js';
+import { isForeignKeyViolation } from '../database/foreign-key-violation.js';
+import { UserEmail } from '../users/user-email.entity.js';
+import { User } from '../users/user.entity.js';
+import { MagicLink } from './magic-link.entity.js';
+
+/** An embeddable link as stored; its user is named by id or by external id. */
+export interface NewEmbeddableLink {
+  id: string;
+  tokenHash: string;
+  ipAddress: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  user: { id: string } | { externalId: string };
+}
+
+/**
+ * What a link must satisfy to be consumed: unused and unexpired, plus the checks a request asks for. A property left
+ * undefined is not checked; a required attribute given as null matches nothing, so its check fails.
+ */
+export interface ConsumeConditions {
+  tokenHash: string;
+  now: Date;
+  /** The challenge the link must carry, or null for a link without one. */
+  codeChallenge: string | null;
+  ipAddress?: string | null;
+  userAgent?: string | null;
+  /** Only when consuming is all there is to do: the user is not pending and the link's email, if any, is verified. */
+  alone?: boolean;
+}
+
+const EMBEDDABLE_COLUMNS =
+  'id, token_hash, ip_address, user_agent, created_at, expires_at, user_id, ' +
+  'email_id, type, redirect_url, locale, code_challenge, consumed_at';
+const EMBEDDABLE_CONSTANTS = `NULL, 'embedded', NULL, NULL, NULL, NULL`;
+/** A link `l` with its user `u` and the user's emails `e`, one row per email. */
+const WITH_USER_JOINS = 'JOIN users u ON u.id = l.user_id LEFT JOIN user_emails e ON e.user_id = u.id';
+
+/**
+ * The statements of the magic-link hot paths, hand-written (see `FixedStatement`) with their PostgreSQL and SQLite
+ * forms. The business rules (which checks a request asks for, which error answers) stay in `MagicLinksService`.
+ */
+@Injectable()
+export class MagicLinksStore {
+  private readonly sqlite: boolean;
+  private readonly insertForUserId: FixedStatement;
+  private readonly insertForExternalId: FixedStatement;
+  private readonly linkRows: EntityRows<MagicLink>;
+  private readonly userRows: EntityRows<User>;
+  private readonly emailRows: EntityRows<UserEmail>;
+  /** Every column of a link `l`, its user `u` and an email `e`, for `WITH_USER_JOINS`. */
+  private readonly withUserColumns: string;
+  private readonly selectWithUser: FixedStatement;
+  /** The consuming UPDATEs, one per combination of checks, built once each. */
+  private readonly consumeStatements = new Map<string, FixedStatement>();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.sqlite = dataSource.options.type === 'better-sqlite3';
+    this.insertForUserId = new FixedStatement(
+      dataSource,
+      `INSERT INTO magic_links (${EMBEDDABLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, ${EMBEDDABLE_CONSTANTS})`,
+    );
+    this.insertForExternalId = new FixedStatement(
+      dataSource,
+      `INSERT INTO magic_links (${EMBEDDABLE_COLUMNS}) ` +
+        `SELECT $1, $2, $3, $4, $5, $6, users.id, ${EMBEDDABLE_CONSTANTS} FROM users WHERE users.external_id = $7 ` +
+        'RETURNING user_id',
+    );
+    this.linkRows = new EntityRows(dataSource, MagicLink, 'l');
+    this.userRows = new EntityRows(dataSource, User, 'u');
+    this.emailRows = new EntityRows(dataSource, UserEmail, 'e');
+    this.withUserColumns = `${this.linkRows.select}, ${this.userRows.select}, ${this.emailRows.select}`;
+    this.selectWithUser = new FixedStatement(
+      dataSource,
+      `SELECT ${this.withUserColumns} FROM magic_links l ${WITH_USER_JOINS} WHERE l.token_hash = $1`,
+    );
+  }
+
+  /**
+   * Stores an embeddable link in one statement, no lookup first: for a user id the foreign key refuses an unknown
+   * user, and an external id is resolved inside the INSERT. The user's id, or undefined when there is no such user.
+   */
+  async insertEmbeddable(link: NewEmbeddableLink): Promise<string | undefined> {
+    const values = [link.id, link.tokenHash, link.ipAddress, link.userAgent, link.createdAt, link.expiresAt];
+    if ('externalId' in link.user) {
+      const { records } = await this.insertForExternalId.run([...values, link.user.externalId]);
+      return records.length === 0 ? undefined : (records[0] as { user_id: string }).user_id;
+    }
+    try {
+      await this.insertForUserId.run([...values, link.user.id]);
+    } catch (error) {
+      if (isForeignKeyViolation(error)) return undefined;
+      throw error;
+    }
+    return link.user.id;
+  }
+
+  /**
+   * Consumes the link if `conditions` hold and returns it with its user, or undefined when nothing was consumed. On
+   * PostgreSQL the write and the read are one statement, one round trip.
+   */
+  async consumeWithUser(conditions: ConsumeConditions): Promise<MagicLink | undefined> {
+    const { sql, parameters } = consumeUpdate(conditions);
+    if (!this.sqlite) {
+      const consumed = `WITH l AS (${sql} RETURNING *) SELECT ${this.withUserColumns} FROM l ${WITH_USER_JOINS}`;
+      const { records } = await this.statement(consumed).run(parameters);
+      return records.length === 0 ? undefined : this.linkWithUser(records);
+    }
+    const { affected } = await this.statement(sql).run(parameters);
+    return affected === 1 ? this.findWithUser(conditions.tokenHash) : undefined;
+  }
+
+  /** Consumes the link in `manager`'s transaction if `conditions` hold; true when this call won. */
+  async consume(manager: EntityManager, conditions: ConsumeConditions): Promise<boolean> {
+    const { sql, parameters } = consumeUpdate(conditions);
+    const { affected } = await this.statement(sql).run(parameters, manager);
+    return affected === 1;
+  }
+
+  /** The link with its user and the user's emails, in one query; undefined when no link has this hash. */
+  async findWithUser(tokenHash: string): Promise<MagicLink | undefined> {
+    const { records } = await this.selectWithUser.run([tokenHash]);
+    return records.length === 0 ? undefined : this.linkWithUser(records);
+  }
+
+  async activateUser(manager: EntityManager, userId: string): Promise<void> {
+    await manager.update(User, { id: userId }, { status: 'active' });
+  }
+
+  async verifyEmail(manager: EntityManager, emailId: string): Promise<void> {
+    await manager.update(UserEmail, { id: emailId }, { verified: true });
+  }
+
+  private statement(sql: string): FixedStatement {
+    let statement = this.consumeStatements.get(sql);
+    if (!statement) this.consumeStatements.set(sql, (statement = new FixedStatement(this.dataSource, sql)));
+    return statement;
+  }
+
+  /** The link of rows selected `FROM … l ${WITH_USER_JOINS}`, with its user and the user's emails. */
+  private linkWithUser(rows: Record<string, unknown>[]): MagicLink {
+    const link = this.linkRows.read(rows[0])!;
+    link.user = this.userRows.read(rows[0])!;
+    link.user.emails = rows.flatMap((row) => this.emailRows.read(row) ?? []);
+    return link;
+  }
+}
+
+/** The UPDATE that consumes the link if `conditions` hold. */
+function consumeUpdate(conditions: ConsumeConditions): { sql: string; parameters: unknown[] } {
+  const { tokenHash, now } = conditions;
+  const parameters: unknown[] = [now, tokenHash, now];
+  const where = ['token_hash = $2', 'consumed_at IS NULL', 'expires_at > $3'];
+  const bind = (value: unknown) => `$${parameters.push(value)}`;
+  if (conditions.codeChallenge === null) where.push('code_challenge IS NULL');
+  else where.push(`code_challenge = ${bind(conditions.codeChallenge)}`);
+  // A missing attribute binds NULL, which equals nothing: a required match then fails, as it must.
+  if (conditions.ipAddress !== undefined) where.push(`ip_address = ${bind(conditions.ipAddress)}`);
+  if (conditions.userAgent !== undefined) where.push(`user_agent = ${bind(conditions.userAgent)}`);
+  if (conditions.alone) {
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM users WHERE users.id = magic_links.user_id AND users.status = 'pending')`,
+      '(email_id IS NULL OR EXISTS (SELECT 1 FROM user_emails ' +
+        `WHERE user_emails.id = magic_links.email_id AND user_emails.verified = ${bind(true)}))`,
+    );
+  }
+  return { sql: `UPDATE magic_links SET consumed_at = $1 WHERE ${where.join(' AND ')}`, parameters };
+}
