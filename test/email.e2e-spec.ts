@@ -3,30 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StytchError } from 'stytch';
 import { codeChallengeOf } from '../src/magic-links/pkce.js';
-import {
-  expectStytchError,
-  PROJECT_ID,
-  queryDatabase,
-  SECRET,
-  startGateway,
-  type RunningGateway,
-} from './support/gateway.js';
+import { expectStytchError, queryDatabase, startGateway, type RunningGateway } from './support/gateway.js';
+import { officialClient } from './support/sessions.js';
 import { linkIn, startSmtpSink, type SinkMail, type SmtpSink } from './support/smtp-sink.js';
 
 const LOGIN_URL = 'https://app.example.com/authenticate';
 const OTHER_LOGIN_URL = 'https://app.example.com/login/callback?next=profile';
 const SIGNUP_URL = 'https://app.example.com/welcome';
 const INVITE_URL = 'https://app.example.com/invitation';
-
-function clientFor(url: string): Client {
-  const warn = console.warn;
-  console.warn = () => undefined;
-  try {
-    return new Client({ project_id: PROJECT_ID, secret: SECRET, env: `${url}/` });
-  } finally {
-    console.warn = warn;
-  }
-}
 
 async function stytchErrorOf(call: Promise<unknown>): Promise<StytchError> {
   const error = await call.then(
@@ -74,7 +58,7 @@ describe('Email magic links', () => {
       // The per-email limit has its own test, on its own gateway.
       RATE_LIMIT_PER_EMAIL: '1000/1',
     });
-    client = clientFor(gateway.url);
+    client = officialClient(gateway);
   });
   afterAll(async () => {
     await gateway?.close();

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'stytch';
+import { officialClient } from './support/sessions.js';
 import { AUTH, freePort, PROJECT_ID, SECRET, startGateway, type RunningGateway } from './support/gateway.js';
 
 const ROOT = process.cwd();
@@ -104,17 +104,6 @@ async function startHost(example: string): Promise<RunningHost> {
   };
 }
 
-/** The official client on a base URL; it warns that a custom `env` is in use, which is the point here. */
-function clientFor(url: string): Client {
-  const warn = console.warn;
-  console.warn = () => undefined;
-  try {
-    return new Client({ project_id: PROJECT_ID, secret: SECRET, env: `${url}/` });
-  } finally {
-    console.warn = warn;
-  }
-}
-
 /** The answer as bytes, with what differs between two runs by design (ids, times, secrets) replaced by a name. */
 function normalized(body: string): string {
   return body
@@ -142,7 +131,7 @@ async function conversation(url: string): Promise<Answer[]> {
       () => undefined,
     );
   try {
-    const client = clientFor(url);
+    const client = officialClient({ url });
     const user = await settle(client.users.create({ email: 'ada@example.com', name: { first_name: 'Ada' } }));
     await settle(client.users.get({ user_id: user.user_id }));
     const link = await settle(client.magicLinks.create({ user_id: user.user_id, expiration_minutes: 10 }));

@@ -6,8 +6,8 @@ export function storedTime(database: DatabaseKind, date: Date): Date | string {
   return database === 'postgres' ? date : date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
-/** The official client, pointed at the gateway. Each one has its own JWKS cache. */
-export function officialClient(gateway: RunningGateway): Client {
+/** The official client, pointed at the gateway (or a host app serving the module). Each has its own JWKS cache. */
+export function officialClient(gateway: Pick<RunningGateway, 'url'>): Client {
   // The client warns on every custom `env`; pointing it at this gateway is the whole point, so keep that quiet.
   const warn = console.warn;
   console.warn = () => undefined;
