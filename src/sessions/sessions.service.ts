@@ -103,21 +103,8 @@ export class SessionsService {
   /**
    * Starts or extends the planned session with `manager`, the transaction that consumes what authenticated, so
    * that both happen or neither does. Extending issues a new session token (re-authentication must not keep
-   * a token that may have leaked); the session_id stays.
-   */
-  async issue(
-    manager: EntityManager,
-    plan: SessionPlan,
-    user: User,
-    factor: MagicLinkFactorSource,
-    attributes: AttributesDto | undefined,
-  ): Promise<IssuedSession> {
-    return this.sign(await this.record(manager, plan, user, factor, attributes));
-  }
-
-  /**
-   * `issue` without the JWT, for a transaction to do no more than write (on SQLite, every other request waits for
-   * it): `sign` the result once it committed.
+   * a token that may have leaked); the session_id stays. The JWT is left to `sign`, once the transaction committed:
+   * a transaction does no more than write (on SQLite, every other request waits for it).
    */
   async record(
     manager: EntityManager,
