@@ -112,6 +112,7 @@ import { UsersStore } from './users/users.store.js';
     TransactionsService,
     StytchExceptionFilter,
     UsersService,
+    UserEmailsService,
     MagicLinksService,
     SessionsService,
     SessionKeysService,

@@ -302,4 +302,15 @@ describe.each(DATABASES)('Updating users and their emails through the official c
     const other = await client.users.create({ email: address('ext2'), external_id: `ext-${database}` });
     expect((await client.users.get({ user_id: `ext-${database}` })).user_id).toBe(other.user_id);
   });
+
+  it('answers route_not_found to the client methods of factors and products this gateway does not have', async () => {
+    const created = await client.users.create({ email: address('unserved') });
+    await expectClientError(
+      client.users.deletePhoneNumber({ phone_id: 'phone-number-test-00000000-0000-4000-8000-000000000000' }),
+      404,
+      'route_not_found',
+    );
+    await expectClientError(client.users.connectedApps({ user_id: created.user_id }), 404, 'route_not_found');
+    await expectClientError(client.sessions.migrate({ session_token: 'external-token' }), 404, 'route_not_found');
+  });
 });
