@@ -271,6 +271,20 @@ describe.each(DATABASES)('Updating users and their emails through the official c
       ]);
     });
 
+    it('ends with exactly one email when several exchanges of one user run at once, each answering 200', async () => {
+      const created = await client.users.create({ email: address('racer') });
+      const addresses = Array.from({ length: 5 }, () => address('racer-new'));
+      const outcomes = await Promise.allSettled(
+        addresses.map((email_address) =>
+          client.users.exchangePrimaryFactor({ user_id: created.user_id, email_address }),
+        ),
+      );
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(addresses.map(() => 'fulfilled'));
+      const { emails } = await client.users.get({ user_id: created.user_id });
+      expect(emails).toHaveLength(1);
+      expect(addresses).toContain(emails[0].email);
+    });
+
     it('refuses a user with two emails, a taken address and a phone number', async () => {
       const { userId } = await userWithTwoEmails();
       await expectClientError(

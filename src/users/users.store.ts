@@ -62,7 +62,8 @@ export class UsersStore {
    */
   async lockWithEmails(manager: EntityManager, where: UserWhere): Promise<User | null> {
     const sqlite = manager.connection.options.type === 'better-sqlite3';
-    const user = await manager.findOne(User, { where, lock: sqlite ? undefined : { mode: 'pessimistic_write' } });
+    // FOR NO KEY UPDATE: writers of the user wait; inserting a row that references the user (a link, an email) does not.
+    const user = await manager.findOne(User, { where, lock: sqlite ? undefined : { mode: 'for_no_key_update' } });
     if (user) user.emails = await manager.find(UserEmail, { where: { userId: user.id } });
     return user;
   }
