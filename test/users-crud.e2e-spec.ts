@@ -1,4 +1,4 @@
-import type { Client } from 'stytch';
+import type { Client, StytchError } from 'stytch';
 import { emailLoginLink } from './support/email-link.js';
 import { DATABASES, queryDatabase, startGateway, type RunningGateway } from './support/gateway.js';
 import { expectClientError, officialClient, storedTime } from './support/sessions.js';
@@ -232,6 +232,31 @@ describe.each(DATABASES)('Updating users and their emails through the official c
         reason: { error_type: 'cannot_delete_last_primary_factor' },
       });
       expect((await client.users.get({ user_id: userId })).emails).toHaveLength(1);
+    });
+
+    it('answers both calls when a pending user authenticates a link to the email being deleted', async () => {
+      const attempts = await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          const created = await client.users.create({ email: address('pending'), create_user_as_pending: true });
+          const second = address('pending-second');
+          const sent = await client.magicLinks.email.send({ email: second, user_id: created.user_id });
+          const { token } = await emailLoginLink(gateway, { email: second });
+          const [authenticated, deleted] = await Promise.allSettled([
+            client.magicLinks.authenticate({ token, session_duration_minutes: 60 }),
+            client.users.deleteEmail({ email_id: sent.email_id }),
+          ]);
+          return {
+            authenticated:
+              authenticated.status === 'fulfilled' ? 200 : (authenticated.reason as StytchError).status_code,
+            deleted: deleted.status === 'fulfilled' ? 200 : (deleted.reason as StytchError).status_code,
+          };
+        }),
+      );
+      // Either the link wins (200) and the email is deleted after, or the delete wins and the link is refused (401).
+      for (const attempt of attempts) {
+        expect([200, 401]).toContain(attempt.authenticated);
+        expect(attempt.deleted).toBe(200);
+      }
     });
 
     it('refuses a link whose email is gone even if nothing expired it (a send racing the delete)', async () => {
