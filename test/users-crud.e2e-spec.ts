@@ -138,11 +138,16 @@ describe.each(DATABASES)('Updating users and their emails through the official c
       );
       expect((await client.users.get({ user_id: taken.user_id })).external_id).toBe(`taken-${database}`);
 
-      // The same limits hold when the user is created.
+      // The same limits hold when the user is created, by create or by invite.
       await expectClientError(
         client.users.create({ email: address('many'), trusted_metadata: TWENTY_ONE_KEYS }),
         400,
         'metadata_too_many_keys',
+      );
+      await expectClientError(
+        client.magicLinks.email.invite({ email: address('invitee'), untrusted_metadata: { blob: 'x'.repeat(4096) } }),
+        400,
+        'metadata_too_large',
       );
     });
 
