@@ -70,7 +70,7 @@ export class UsersStore {
 
   /** Writes only the given columns, so that concurrent writers of other columns are not undone. */
   async update(id: string, changes: Partial<Omit<User, 'id' | 'emails'>>, manager?: EntityManager): Promise<void> {
-    // TypeORM's update type does not take free-form JSON columns; the column transformer serializes them.
+    // TypeORM's update type rejects free-form JSON values, which it serializes (simple-json) all the same.
     await (manager ?? this.users.manager).update(User, { id }, changes as QueryDeepPartialEntity<User>);
   }
 
