@@ -47,6 +47,8 @@ import { SessionsJwksController } from './sessions/sessions-jwks.controller.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { SessionsStore } from './sessions/sessions.store.js';
+import { UserEmailsController } from './user-emails/user-emails.controller.js';
+import { UserEmailsService } from './user-emails/user-emails.service.js';
 import { UsersController } from './users/users.controller.js';
 import { UsersService } from './users/users.service.js';
 import { UsersStore } from './users/users.store.js';
@@ -60,6 +62,7 @@ import { UsersStore } from './users/users.store.js';
   imports: [TypeOrmModule.forFeature(MAGIC_LINKS_ENTITIES)],
   controllers: [
     UsersController,
+    UserEmailsController,
     EmbeddableMagicLinksController,
     MagicLinksController,
     EmailMagicLinksController,
@@ -82,6 +85,7 @@ import { UsersStore } from './users/users.store.js';
     TokenService,
     UsersStore,
     UsersService,
+    UserEmailsService,
     MagicLinksStore,
     MagicLinksService,
     SessionKeysService,
@@ -108,6 +112,7 @@ import { UsersStore } from './users/users.store.js';
     TransactionsService,
     StytchExceptionFilter,
     UsersService,
+    UserEmailsService,
     MagicLinksService,
     SessionsService,
     SessionKeysService,

@@ -93,6 +93,31 @@ export const STYTCH_ERRORS = {
     400,
     'invite_magic_link_url format is invalid: it must be an absolute http(s) URL such as https://example.com/authenticate.',
   ],
+  metadata_invalid_format: [
+    400,
+    'Metadata is invalid: trusted_metadata and untrusted_metadata must be JSON objects (not arrays, strings or numbers).',
+  ],
+  metadata_too_many_keys: [
+    400,
+    'Metadata has too many keys: trusted_metadata and untrusted_metadata may each hold at most 20 top-level keys.',
+  ],
+  metadata_too_large: [
+    400,
+    'Metadata is too large: trusted_metadata and untrusted_metadata may each be at most 4 KB as JSON.',
+  ],
+  invalid_email_id: [400, 'email_id format is invalid: pass the email_id of a user email, e.g. email-test-….'],
+  cannot_delete_last_primary_factor: [
+    400,
+    "This is the user's only email, and a user must keep one to log in: add another email first, exchange it with exchange_primary_factor, or delete the user.",
+  ],
+  invalid_exchange_primary_factor_fields: [
+    400,
+    "Pass email_address, the address to exchange the user's email for; phone_number is not supported by this gateway.",
+  ],
+  invalid_exchange_primary_factor_user: [
+    400,
+    'exchange_primary_factor only works for a user with exactly one email: delete the others first.',
+  ],
   user_already_active: [
     400,
     'This email belongs to an active user, who cannot be invited (or have an invite revoked): send a login magic link instead.',

@@ -56,6 +56,7 @@ export class MagicLinksStore {
   /** Every column of a link `l`, its user `u` and an email `e`, for `WITH_USER_JOINS`. */
   private readonly withUserColumns: string;
   private readonly selectWithUser: FixedStatement;
+  private readonly expirePending: FixedStatement;
   /** The consuming UPDATEs, one per combination of checks, built once each. */
   private readonly consumeStatements = new Map<string, FixedStatement>();
 
@@ -78,6 +79,12 @@ export class MagicLinksStore {
     this.selectWithUser = new FixedStatement(
       dataSource,
       `SELECT ${this.withUserColumns} FROM magic_links l ${WITH_USER_JOINS} WHERE l.token_hash = $1`,
+    );
+    // By user first: magic_links is indexed by user_id, not by email_id.
+    this.expirePending = new FixedStatement(
+      dataSource,
+      'UPDATE magic_links SET expires_at = $1 WHERE user_id = $2 AND email_id = $3 AND consumed_at IS NULL ' +
+        'AND expires_at > $4',
     );
   }
 
@@ -136,6 +143,15 @@ export class MagicLinksStore {
     await manager.update(UserEmail, { id: emailId }, { verified: true });
   }
 
+  /**
+   * Ends, in `manager`'s transaction, the unused links sent to an email of `userId` that is going away: they expire
+   * now, so authenticate refuses them, the redirect page says so, and a mail still queued is not sent. They are kept
+   * with their events, as used and expired links are.
+   */
+  async expirePendingForEmail(manager: EntityManager, userId: string, emailId: string, now: Date): Promise<void> {
+    await this.expirePending.run([now, userId, emailId, now], manager);
+  }
+
   private statement(sql: string): FixedStatement {
     let statement = this.consumeStatements.get(sql);
     if (!statement) this.consumeStatements.set(sql, (statement = new FixedStatement(this.dataSource, sql)));
@@ -168,6 +184,10 @@ function consumeUpdate(conditions: ConsumeConditions): { sql: string; parameters
       '(email_id IS NULL OR EXISTS (SELECT 1 FROM user_emails ' +
         `WHERE user_emails.id = magic_links.email_id AND user_emails.verified = ${bind(true)}))`,
     );
+  } else {
+    // An emailed link dies with its email (deleted, or exchanged for another). Removing the email expires its links,
+    // but a link a concurrent send wrote just then would escape that: this catches it.
+    where.push('(email_id IS NULL OR EXISTS (SELECT 1 FROM user_emails WHERE user_emails.id = magic_links.email_id))');
   }
   return { sql: `UPDATE magic_links SET consumed_at = $1 WHERE ${where.join(' AND ')}`, parameters };
 }

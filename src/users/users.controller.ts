@@ -1,11 +1,18 @@
-import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { ApiBodyExample } from '../http/api-body-example.decorator.js';
 import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
 import { StytchApi } from '../http/stytch-api.decorator.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
-import { CreateUserResponse, DeleteUserResponse, GetUserResponse } from './dto/user.response.js';
+import { UpdateUserDto } from './dto/update-user.dto.js';
+import {
+  CreateUserResponse,
+  DeleteUserResponse,
+  GetUserResponse,
+  UpdateUserResponse,
+  UserChangedResponse,
+} from './dto/user.response.js';
 import { presentUser } from './user.presenter.js';
 import { UsersService } from './users.service.js';
 import { StytchBody } from '../http/stytch-body.decorator.js';
@@ -50,6 +57,55 @@ export class UsersController {
   @ApiStytchErrors('user_not_found', 'invalid_user_id')
   async get(@StytchParam('user_id') userId: string): Promise<ReturnType<typeof presentUser>> {
     return presentUser(await this.users.get(userId));
+  }
+
+  @Put(':user_id')
+  @ApiOperation({
+    summary: 'Update a user',
+    description:
+      'Changes the fields given and keeps the others. trusted_metadata and untrusted_metadata are merged at the top ' +
+      'level (a key set to null is deleted); name keeps the parts not given; external_id and roles are replaced. ' +
+      'Emails are added by sending a magic link with user_id, and removed with DELETE /v1/users/emails/{email_id}.',
+    operationId: 'api_user_v1_Update',
+  })
+  @ApiParam(USER_ID_PARAM)
+  @ApiBodyExample(
+    UpdateUserDto,
+    { name: { first_name: 'Ada', last_name: 'King' }, trusted_metadata: { plan: 'enterprise', trial_ends_at: null } },
+    'Put the user_id of a user you created',
+  )
+  @ApiOkResponse({ type: UpdateUserResponse })
+  @ApiStytchErrors(
+    'user_not_found',
+    'invalid_user_id',
+    'duplicate_user_external_id',
+    'metadata_invalid_format',
+    'metadata_too_many_keys',
+    'metadata_too_large',
+    'bad_request',
+  )
+  async update(
+    @StytchParam('user_id') userId: string,
+    @StytchBody() dto: UpdateUserDto,
+  ): Promise<Omit<UpdateUserResponse, 'request_id' | 'status_code'>> {
+    const user = presentUser(await this.users.update(userId, dto));
+    return { user_id: user.user_id, emails: user.emails, phone_numbers: [], crypto_wallets: [], user };
+  }
+
+  @Delete(':user_id/external_id')
+  @ApiOperation({
+    summary: "Delete a user's external_id",
+    description: 'Removes the external_id, which another user may then take. A user without one is returned as is.',
+    operationId: 'api_user_v1_DeleteExternalId',
+  })
+  @ApiParam(USER_ID_PARAM)
+  @ApiOkResponse({ type: UserChangedResponse })
+  @ApiStytchErrors('user_not_found', 'invalid_user_id')
+  async deleteExternalId(
+    @StytchParam('user_id') userId: string,
+  ): Promise<Omit<UserChangedResponse, 'request_id' | 'status_code'>> {
+    const user = presentUser(await this.users.deleteExternalId(userId));
+    return { user_id: user.user_id, user };
   }
 
   @Delete(':user_id')

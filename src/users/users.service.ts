@@ -10,6 +10,8 @@ import { CreateUserDto, EXTERNAL_ID_PATTERN } from './dto/create-user.dto.js';
 import { UserEmail } from './user-email.entity.js';
 import { User, type UserStatus } from './user.entity.js';
 import { UsersStore, type UserWhere } from './users.store.js';
+import type { UpdateUserDto } from './dto/update-user.dto.js';
+import { checkMetadata, mergeMetadata } from './user-metadata.js';
 
 @Injectable()
 export class UsersService {
@@ -74,6 +76,34 @@ export class UsersService {
     return user;
   }
 
+  /**
+   * `PUT /v1/users/{user_id}`: applies the fields given, metadata merged as Stytch merges it, in one transaction on
+   * the locked user. Every check runs before the write, so a refused update changes nothing.
+   */
+  async update(userIdOrExternalId: string, dto: UpdateUserDto): Promise<User> {
+    const where = this.whereUserId(userIdOrExternalId);
+    try {
+      return await this.transactions.run(async (manager) => {
+        const user = await this.store.lockWithEmails(manager, where);
+        if (!user) throw new StytchException('user_not_found');
+        const changes = userChanges(user, dto);
+        if (Object.keys(changes).length > 0) await this.store.update(user.id, changes, manager);
+        return Object.assign(user, changes);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new StytchException('duplicate_user_external_id');
+      throw error;
+    }
+  }
+
+  /** `DELETE /v1/users/{user_id}/external_id`: the user, without an external_id (already without one is no error). */
+  async deleteExternalId(userIdOrExternalId: string): Promise<User> {
+    const user = await this.get(userIdOrExternalId);
+    if (user.externalId !== null) await this.store.update(user.id, { externalId: null });
+    user.externalId = null;
+    return user;
+  }
+
   async delete(userIdOrExternalId: string): Promise<string> {
     const id = await this.store.findId(this.whereUserId(userIdOrExternalId));
     if (id === undefined) throw new StytchException('user_not_found');
@@ -95,4 +125,25 @@ export class UsersService {
     if (!EXTERNAL_ID_PATTERN.test(value)) throw new StytchException('invalid_user_id');
     return { externalId: value };
   }
+}
+
+/** The columns an update writes: only those it changes. Throws when merged metadata would break a restriction. */
+function userChanges(user: User, dto: UpdateUserDto): Partial<Omit<User, 'id' | 'emails'>> {
+  const changes: Partial<Omit<User, 'id' | 'emails'>> = {};
+  if (dto.name) {
+    const given = Object.entries(dto.name).filter(([, part]) => part !== undefined);
+    // The parts not given keep their value: `{"last_name": "King"}` does not erase the first name.
+    if (given.length > 0) changes.name = { ...user.name, ...Object.fromEntries(given) };
+  }
+  if (dto.trusted_metadata) {
+    changes.trustedMetadata = mergeMetadata(user.trustedMetadata, dto.trusted_metadata);
+    checkMetadata('trusted_metadata', changes.trustedMetadata);
+  }
+  if (dto.untrusted_metadata) {
+    changes.untrustedMetadata = mergeMetadata(user.untrustedMetadata, dto.untrusted_metadata);
+    checkMetadata('untrusted_metadata', changes.untrustedMetadata);
+  }
+  if (dto.external_id !== undefined && dto.external_id !== user.externalId) changes.externalId = dto.external_id;
+  if (dto.roles !== undefined) changes.roles = dto.roles;
+  return changes;
 }

@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { AttributesDto } from '../../device/attributes.dto.js';
 import { IsEmailAddress } from '../email-address.js';
+import { IsMetadata } from '../user-metadata.js';
 import { stytchError } from '../../http/stytch-validation.js';
 import { UsersNameDto } from './users-name.dto.js';
 
@@ -56,23 +57,23 @@ export class CreateUserDto {
   create_user_as_pending?: boolean;
 
   @ApiPropertyOptional({
-    description: 'Arbitrary JSON set by your backend only.',
+    description: 'Arbitrary JSON set by your backend only: at most 20 top-level keys and 4 KB as JSON.',
     example: { plan: 'pro' },
     type: 'object',
     additionalProperties: true,
   })
   @IsOptional()
-  @IsObject({ message: 'trusted_metadata must be a JSON object.' })
+  @IsMetadata()
   trusted_metadata?: Record<string, unknown>;
 
   @ApiPropertyOptional({
-    description: 'Arbitrary JSON the end user may also set.',
+    description: 'Arbitrary JSON the end user may also set: at most 20 top-level keys and 4 KB as JSON.',
     example: { theme: 'dark' },
     type: 'object',
     additionalProperties: true,
   })
   @IsOptional()
-  @IsObject({ message: 'untrusted_metadata must be a JSON object.' })
+  @IsMetadata()
   untrusted_metadata?: Record<string, unknown>;
 
   @ApiPropertyOptional({

@@ -94,3 +94,24 @@ export class DeleteUserResponse extends StytchResponseDto {
   @ApiProperty({ example: 'user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6' })
   user_id!: string;
 }
+
+/** What the user-changing calls answer with: the user's id and the User object after the change. */
+export class UserChangedResponse extends StytchResponseDto {
+  @ApiProperty({ example: 'user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6' })
+  user_id!: string;
+
+  @ApiProperty({ type: UserResponse, description: 'The user after the change.' })
+  user!: UserResponse;
+}
+
+/** `PUT /v1/users/{user_id}` also repeats the user's factors beside the User object, as Stytch's does. */
+export class UpdateUserResponse extends UserChangedResponse {
+  @ApiProperty({ type: [UserEmailResponse] })
+  emails!: UserEmailResponse[];
+
+  @ApiProperty({ type: [Object], example: [], description: 'Always empty: this gateway has no phone numbers.' })
+  phone_numbers!: unknown[];
+
+  @ApiProperty({ type: [Object], example: [], description: 'Always empty: this gateway has no crypto wallets.' })
+  crypto_wallets!: unknown[];
+}
