@@ -68,7 +68,13 @@ export class UserEmailsService {
       try {
         return await this.transactions.run((manager) => this.exchangeIn(manager, where, current[0], address));
       } catch (error) {
-        if (error instanceof EmailsChanged && attempt < MAX_EXCHANGE_ATTEMPTS) continue;
+        if (error instanceof EmailsChanged) {
+          if (attempt < MAX_EXCHANGE_ATTEMPTS) continue;
+          throw new StytchException(
+            'too_many_requests',
+            "The user's email was changed by other requests while this exchange ran, too many times in a row; retry it.",
+          );
+        }
         if (isUniqueViolation(error)) throw new StytchException('duplicate_email');
         throw error;
       }
