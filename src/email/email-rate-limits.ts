@@ -3,6 +3,7 @@ import type { ThrottlerOptions } from '@nestjs/throttler';
 import type { ProjectCredentials } from '../http/project-credentials.js';
 import { isEmailAddress, normalizeEmail } from '../users/email-address.js';
 import type { RateLimit } from '../options/magic-links.options.js';
+import { isBrowserFacing } from '../rate-limits/browser-facing.decorator.js';
 
 const EMAIL_RATE_LIMITED = 'magic-links:email-rate-limited';
 
@@ -35,12 +36,15 @@ export function emailThrottlers(limits: EmailRateLimits, credentials: ProjectCre
     name,
     limit: limit.limit,
     ttl: limit.ttlSeconds * 1000,
-    // An invalid email is refused by validation; it has no budget to spend.
+    // An invalid email is refused by validation; it has no budget to spend. Browser-facing routes (the frontend
+    // SDK's) have no secret to check: every call spends the address's budget there, a budget of its own, so that
+    // strangers calling them cannot use up what the project's backend may send.
     skipIf: (context) =>
       !marked(context) ||
       emailOf(context) === undefined ||
-      !credentials.verify(context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>()),
-    getTracker: (_request, context) => emailOf(context)!,
+      (!isBrowserFacing(context) &&
+        !credentials.verify(context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>())),
+    getTracker: (_request, context) => (isBrowserFacing(context) ? `browser:${emailOf(context)!}` : emailOf(context)!),
     generateKey: (_context, tracker, throttler) => `${throttler}:${tracker}`,
   });
   return [
