@@ -75,7 +75,7 @@ export class SdkMagicLinksController {
   @EmailRateLimited()
   @ApiOperation({
     summary: 'Add an email to the signed-in user and send it a magic link (SDK)',
-    description: '`magicLinks.email.send` with a session: the address is added, unverified, to the session\'s user.',
+    description: "`magicLinks.email.send` with a session: the address is added, unverified, to the session's user.",
   })
   @ApiSdkOkResponse(SendEmailMagicLinkResponse)
   @ApiStytchErrors(...SENDING_ERRORS, 'duplicate_email', 'session_not_found')

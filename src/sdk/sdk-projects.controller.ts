@@ -18,7 +18,8 @@ export class SdkProjectsController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: "The project's SDK settings",
-    description: 'The first call the SDK makes: which products and checks the project turns on (PKCE for email magic links).',
+    description:
+      'The first call the SDK makes: which products and checks the project turns on (PKCE for email magic links).',
   })
   @ApiParam({ name: 'public_token', description: "The project's public token.", example: 'public-token-test-…' })
   @ApiSdkOkResponse(SdkBootstrapResponse)
@@ -45,7 +46,8 @@ export class SdkProjectsController {
       slug_pattern: null,
       create_organization_enabled: false,
       password_config: null,
-      rbac_policy: null,
+      // Empty rather than null: the SDK reports a missing policy as an error in the console.
+      rbac_policy: { roles: [], resources: [] },
       siwe_required_for_crypto_wallets: false,
     };
   }

@@ -23,7 +23,7 @@ export class SdkSessionsController {
   @ApiOperation({
     summary: 'Authenticate the browser session (SDK)',
     description:
-      '`session.authenticate()` and the SDK\'s background refresh: the session with a fresh JWT, extended when ' +
+      "`session.authenticate()` and the SDK's background refresh: the session with a fresh JWT, extended when " +
       'session_duration_minutes is given. Without a live session: `unauthorized_credentials` or `session_not_found`, ' +
       'which the SDK takes as signed out.',
   })
@@ -33,7 +33,10 @@ export class SdkSessionsController {
     @StytchBody() dto: SdkAuthenticateSessionDto,
     @SdkSessionToken() sessionToken: string | undefined,
   ): Promise<Body<AuthenticateSessionResponse>> {
-    const { session, sessionJwt, user } = await this.sdk.authenticateSession(sessionToken, dto.session_duration_minutes);
+    const { session, sessionJwt, user } = await this.sdk.authenticateSession(
+      sessionToken,
+      dto.session_duration_minutes,
+    );
     return { session, session_token: sessionToken!, session_jwt: sessionJwt, user: presentUser(user) };
   }
 

@@ -21,7 +21,8 @@ export class SdkBootstrapResponse extends StytchResponseDto {
   disable_sdk_watermark!: boolean;
 
   @ApiProperty({
-    description: 'Whether the SDK must send a PKCE code_challenge with email magic links (the sdk.pkceRequired option).',
+    description:
+      'Whether the SDK must send a PKCE code_challenge with email magic links (the sdk.pkceRequired option).',
     example: true,
   })
   pkce_required_for_email_magic_links!: boolean;
@@ -60,8 +61,12 @@ export class SdkBootstrapResponse extends StytchResponseDto {
   @ApiProperty({ type: Object, nullable: true, example: null })
   password_config!: null;
 
-  @ApiProperty({ type: Object, nullable: true, example: null })
-  rbac_policy!: null;
+  @ApiProperty({
+    type: Object,
+    description: 'No roles: this gateway has no RBAC policy (the SDK then grants no permission).',
+    example: { roles: [], resources: [] },
+  })
+  rbac_policy!: { roles: never[]; resources: never[] };
 
   @ApiProperty({ example: false })
   siwe_required_for_crypto_wallets!: boolean;
