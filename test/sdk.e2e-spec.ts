@@ -379,6 +379,25 @@ describe('Stytch frontend SDK (@stytch/vanilla-js) against the gateway', () => {
 
       const events = await sdkRequest('POST', '/events', [{ telemetry: {}, event: { event_name: 'x' } }]);
       expect(events.status).toBe(200);
+
+      // The API reference lists the SDK's routes under their own tag.
+      const reference = await gateway.request('GET', '/docs-json', undefined, { auth: null });
+      const sdkOperations = Object.entries(reference.body.paths as Record<string, Record<string, { tags: string[] }>>)
+        .filter(([path]) => path.startsWith('/sdk/v1/'))
+        .flatMap(([path, operations]) =>
+          Object.entries(operations).map(([method, operation]) => [`${method} ${path}`, operation.tags]),
+        );
+      expect(Object.fromEntries(sdkOperations)).toEqual({
+        'get /sdk/v1/projects/bootstrap/{public_token}': ['Frontend SDK'],
+        'post /sdk/v1/magic_links/email/login_or_create': ['Frontend SDK'],
+        'post /sdk/v1/magic_links/email/send/primary': ['Frontend SDK'],
+        'post /sdk/v1/magic_links/email/send/secondary': ['Frontend SDK'],
+        'post /sdk/v1/magic_links/authenticate': ['Frontend SDK'],
+        'post /sdk/v1/sessions/authenticate': ['Frontend SDK'],
+        'post /sdk/v1/sessions/revoke': ['Frontend SDK'],
+        'get /sdk/v1/users/me': ['Frontend SDK'],
+        'post /sdk/v1/events': ['Frontend SDK'],
+      });
     });
 
     it('refuses other origins, a missing origin and a foreign public token, with errors that say what to fix', async () => {

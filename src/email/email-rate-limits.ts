@@ -23,7 +23,8 @@ export interface EmailRateLimits {
  * `@nestjs/throttler` throttlers for the email routes, for the host's `ThrottlerModule.forRoot({ throttlers })`:
  * they apply only to routes marked `@EmailRateLimited()`, and their keys leave out the route, so one budget covers
  * all three. With a shared storage (Redis) the budget holds across every instance. An address's budget is spent only
- * by callers whose credentials verify: anyone else could otherwise stop a person's login mails for an hour.
+ * by callers whose credentials verify: anyone else could otherwise stop a person's login mails for an hour. The
+ * frontend SDK's routes (browser-facing, no secret) count every call, on a budget apart from the backend's.
  */
 export function emailThrottlers(limits: EmailRateLimits, credentials: ProjectCredentials): ThrottlerOptions[] {
   const emailOf = (context: ExecutionContext): string | undefined => {

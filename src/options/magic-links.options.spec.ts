@@ -160,7 +160,10 @@ describe('resolveMagicLinksOptions', () => {
       ...VALID,
       sdk: { authorizedOrigins: ['https://App.example.com/', 'http://localhost:5173'], pkceRequired: false },
     }).sdk;
-    expect(sdk).toEqual({ authorizedOrigins: ['https://app.example.com', 'http://localhost:5173'], pkceRequired: false });
+    expect(sdk).toEqual({
+      authorizedOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      pkceRequired: false,
+    });
     for (const bad of ['https://app.example.com/login', 'app.example.com', 'ftp://app.example.com', '*']) {
       expect(problemWith({ ...VALID, sdk: { authorizedOrigins: [bad] } })).toContain(
         'write it as https://app.example.com (scheme, host and port only, no path)',

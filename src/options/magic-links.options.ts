@@ -330,7 +330,9 @@ function resolveSdk(sdk: MagicLinksSdkOptions): ResolvedSdkOptions {
   }
   const origins: unknown = sdk.authorizedOrigins ?? [];
   if (!Array.isArray(origins)) {
-    throw new MagicLinksOptionsError('sdk.authorizedOrigins must be an array of origins such as https://app.example.com.');
+    throw new MagicLinksOptionsError(
+      'sdk.authorizedOrigins must be an array of origins such as https://app.example.com.',
+    );
   }
   if (sdk.pkceRequired !== undefined && typeof sdk.pkceRequired !== 'boolean') {
     throw new MagicLinksOptionsError('sdk.pkceRequired must be true or false.');
