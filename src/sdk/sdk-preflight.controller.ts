@@ -15,7 +15,18 @@ import { SdkOrigins, type SdkReply, type SdkRequest } from './sdk-origins.js';
 export class SdkPreflightController {
   constructor(private readonly origins: SdkOrigins) {}
 
-  @Options('*')
+  // The SDK API's own paths, named rather than matched by a wildcard, whose syntax differs between adapters.
+  @Options([
+    'projects/bootstrap/:public_token',
+    'magic_links/email/login_or_create',
+    'magic_links/email/send/primary',
+    'magic_links/email/send/secondary',
+    'magic_links/authenticate',
+    'sessions/authenticate',
+    'sessions/revoke',
+    'users/me',
+    'events',
+  ])
   @HttpCode(204)
   preflight(@Req() request: SdkRequest, @Res({ passthrough: true }) reply: SdkReply): void {
     this.origins.preflight(request, reply);
