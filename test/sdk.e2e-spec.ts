@@ -160,7 +160,7 @@ describe('Stytch frontend SDK (@stytch/vanilla-js) against the gateway', () => {
     // A fresh browser profile per test: no cookie, no PKCE verifier left from another test.
     context = await browser.newContext({ userAgent, ignoreHTTPSErrors: true });
   });
-  afterEach(() => context.close());
+  afterEach(() => context?.close());
 
   /** What the person does with the mail: opens the link, passes the redirect page, lands on the app. */
   async function followEmailedLink(page: Page, email: string): Promise<void> {
@@ -517,6 +517,32 @@ describe('Stytch frontend SDK (@stytch/vanilla-js) against the gateway', () => {
         user_id: authenticated.body.data.user_id,
       });
       expectStytchError(await sdkRequest('GET', '/users/me'), 401, 'unauthorized_credentials');
+
+      // magicLinks.email.send: signed out, to an existing address only; signed in, it adds the address to the user.
+      const userEmail = (await sdkRequest('GET', '/users/me', undefined, { sessionToken })).body.data.emails[0].email;
+      expectStytchError(
+        await sdkRequest('POST', '/magic_links/email/send/primary', { email: nextEmail(), code_challenge: CHALLENGE }),
+        404,
+        'email_not_found',
+      );
+      const existing = (await gateway.request('POST', '/v1/users', { email: nextEmail() })).body;
+      const resent = await sdkRequest('POST', '/magic_links/email/send/primary', {
+        email: existing.user.emails[0].email,
+        code_challenge: CHALLENGE,
+      });
+      expect(resent.body.data).toMatchObject({ user_id: existing.user_id, status_code: 200 });
+      const added = nextEmail();
+      const secondary = await sdkRequest(
+        'POST',
+        '/magic_links/email/send/secondary',
+        { email: added, code_challenge: CHALLENGE },
+        { sessionToken },
+      );
+      expect(secondary.body.data).toMatchObject({ user_id: authenticated.body.data.user_id });
+      expect((await sdkRequest('GET', '/users/me', undefined, { sessionToken })).body.data.emails).toEqual([
+        expect.objectContaining({ email: userEmail, verified: true }),
+        expect.objectContaining({ email: added, verified: false }),
+      ]);
       expect((await sdkRequest('POST', '/sessions/revoke', undefined, { sessionToken })).status).toBe(200);
       expectStytchError(
         await sdkRequest('POST', '/sessions/authenticate', {}, { sessionToken }),

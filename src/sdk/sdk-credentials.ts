@@ -30,5 +30,5 @@ export function rememberSessionToken(request: object, sessionToken: string | und
 /** Injects the session token the browser presented, or undefined. */
 export const SdkSessionToken = createParamDecorator(
   (_data: unknown, context: ExecutionContext) =>
-    (context.switchToHttp().getRequest<Record<symbol, unknown>>()[SESSION_TOKEN] as string | undefined) ?? undefined,
+    context.switchToHttp().getRequest<Record<symbol, unknown>>()[SESSION_TOKEN] as string | undefined,
 );
