@@ -17,6 +17,7 @@ export {
   type MagicLinkEventLimits,
   type MagicLinksEmailOptions,
   type MagicLinksRetentionOptions,
+  type MagicLinksSdkOptions,
   type ResolvedEmailOptions,
   type MagicLinksEnvironment,
   type MagicLinksModuleOptions,
@@ -26,6 +27,7 @@ export {
   type ResolvedMagicLinkEventLimits,
   type ResolvedMagicLinksOptions,
   type ResolvedRetentionOptions,
+  type ResolvedSdkOptions,
   type SuppliedSigningKey,
 } from './options/magic-links.options.js';
 export { MAGIC_LINKS_ENTITIES } from './magic-links.entities.js';

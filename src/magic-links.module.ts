@@ -31,6 +31,18 @@ import { RedirectController } from './redirect/redirect.controller.js';
 import { RedirectRoutingService } from './redirect/redirect-routing.service.js';
 import { UsedRedirectNoncesStore } from './redirect/used-redirect-nonces.store.js';
 import { RetentionService } from './retention/retention.service.js';
+import { SdkEventsController } from './sdk/sdk-events.controller.js';
+import { SdkExceptionFilter } from './sdk/sdk-exception.filter.js';
+import { SdkMagicLinksController } from './sdk/sdk-magic-links.controller.js';
+import { SdkOriginGuard } from './sdk/sdk-origin.guard.js';
+import { SdkOrigins } from './sdk/sdk-origins.js';
+import { SdkPreflightController } from './sdk/sdk-preflight.controller.js';
+import { SdkProjectsController } from './sdk/sdk-projects.controller.js';
+import { SdkPublicTokenGuard } from './sdk/sdk-public-token.guard.js';
+import { SdkResponseInterceptor } from './sdk/sdk-response.interceptor.js';
+import { SdkSessionsController } from './sdk/sdk-sessions.controller.js';
+import { SdkUsersController } from './sdk/sdk-users.controller.js';
+import { SdkService } from './sdk/sdk.service.js';
 import {
   ASYNC_OPTIONS_TYPE,
   ConfigurableModuleClass,
@@ -70,6 +82,12 @@ import { UsersStore } from './users/users.store.js';
     SessionsJwksController,
     RedirectController,
     MagicLinkEventsController,
+    SdkPreflightController,
+    SdkProjectsController,
+    SdkMagicLinksController,
+    SdkSessionsController,
+    SdkUsersController,
+    SdkEventsController,
   ],
   providers: [
     {
@@ -106,6 +124,12 @@ import { UsersStore } from './users/users.store.js';
     { provide: DeviceConfirmations, useExisting: MagicLinkEventsService },
     RedirectRoutingService,
     RetentionService,
+    SdkOrigins,
+    SdkOriginGuard,
+    SdkPublicTokenGuard,
+    SdkResponseInterceptor,
+    SdkExceptionFilter,
+    SdkService,
   ],
   exports: [
     MAGIC_LINKS_OPTIONS,

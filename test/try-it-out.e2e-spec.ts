@@ -102,6 +102,8 @@ describe('Swagger UI examples on a fresh gateway', () => {
     const outcomes: Record<string, unknown>[] = [];
     const expected: Record<string, unknown>[] = [];
     for (const operation of operationsAsListed(document)) {
+      // The frontend SDK's routes answer browsers on authorized origins only, never Swagger UI: nothing to try there.
+      if (operation.operation.tags[0] === 'Frontend SDK') continue;
       const { url, body } = exampleRequest(operation);
       const response = await gateway.request(operation.method.toUpperCase(), url, body, {
         auth: operation.operation.security?.length ? DEVELOPMENT_AUTH : null,

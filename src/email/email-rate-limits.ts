@@ -3,6 +3,7 @@ import type { ThrottlerOptions } from '@nestjs/throttler';
 import type { ProjectCredentials } from '../http/project-credentials.js';
 import { isEmailAddress, normalizeEmail } from '../users/email-address.js';
 import type { RateLimit } from '../options/magic-links.options.js';
+import { isBrowserFacing } from '../rate-limits/browser-facing.decorator.js';
 
 const EMAIL_RATE_LIMITED = 'magic-links:email-rate-limited';
 
@@ -22,7 +23,8 @@ export interface EmailRateLimits {
  * `@nestjs/throttler` throttlers for the email routes, for the host's `ThrottlerModule.forRoot({ throttlers })`:
  * they apply only to routes marked `@EmailRateLimited()`, and their keys leave out the route, so one budget covers
  * all three. With a shared storage (Redis) the budget holds across every instance. An address's budget is spent only
- * by callers whose credentials verify: anyone else could otherwise stop a person's login mails for an hour.
+ * by callers whose credentials verify: anyone else could otherwise stop a person's login mails for an hour. The
+ * frontend SDK's routes (browser-facing, no secret) count every call, on a budget apart from the backend's.
  */
 export function emailThrottlers(limits: EmailRateLimits, credentials: ProjectCredentials): ThrottlerOptions[] {
   const emailOf = (context: ExecutionContext): string | undefined => {
@@ -35,12 +37,15 @@ export function emailThrottlers(limits: EmailRateLimits, credentials: ProjectCre
     name,
     limit: limit.limit,
     ttl: limit.ttlSeconds * 1000,
-    // An invalid email is refused by validation; it has no budget to spend.
+    // An invalid email is refused by validation; it has no budget to spend. Browser-facing routes (the frontend
+    // SDK's) have no secret to check: every call spends the address's budget there, a budget of its own, so that
+    // strangers calling them cannot use up what the project's backend may send.
     skipIf: (context) =>
       !marked(context) ||
       emailOf(context) === undefined ||
-      !credentials.verify(context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>()),
-    getTracker: (_request, context) => emailOf(context)!,
+      (!isBrowserFacing(context) &&
+        !credentials.verify(context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>())),
+    getTracker: (_request, context) => (isBrowserFacing(context) ? `browser:${emailOf(context)!}` : emailOf(context)!),
     generateKey: (_context, tracker, throttler) => `${throttler}:${tracker}`,
   });
   return [

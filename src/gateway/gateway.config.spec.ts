@@ -45,6 +45,7 @@ describe('loadGatewayConfig', () => {
           deliveryDays: 30,
           batchSize: 500,
         },
+        sdk: { authorizedOrigins: undefined, pkceRequired: undefined },
       },
       developmentCredentials: true,
       databaseUrl: 'sqlite:./data/magic-links.sqlite',
@@ -70,7 +71,43 @@ describe('loadGatewayConfig', () => {
       },
       logLevel: 'info',
       logFormat: 'json',
+      tls: undefined,
     });
+  });
+
+  it('reads the frontend SDK settings', () => {
+    expect(
+      loadGatewayConfig({
+        MAGIC_LINKS_SDK_AUTHORIZED_ORIGINS: 'https://app.example.com, http://localhost:5173',
+        MAGIC_LINKS_SDK_PKCE_REQUIRED: 'false',
+      }).magicLinks.sdk,
+    ).toEqual({ authorizedOrigins: ['https://app.example.com', 'http://localhost:5173'], pkceRequired: false });
+    expect(() => loadGatewayConfig({ MAGIC_LINKS_SDK_PKCE_REQUIRED: 'no' })).toThrow(
+      'MAGIC_LINKS_SDK_PKCE_REQUIRED="no" must be true or false.',
+    );
+  });
+
+  it('serves HTTPS from TLS_CERT_FILE and TLS_KEY_FILE, both or neither, with an https public URL by default', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-tls-'));
+    try {
+      writeFileSync(join(dir, 'cert.pem'), 'CERT');
+      writeFileSync(join(dir, 'key.pem'), 'KEY');
+      const config = loadGatewayConfig({
+        PORT: '8443',
+        TLS_CERT_FILE: join(dir, 'cert.pem'),
+        TLS_KEY_FILE: join(dir, 'key.pem'),
+      });
+      expect(config.tls).toEqual({ cert: Buffer.from('CERT'), key: Buffer.from('KEY') });
+      expect(config.magicLinks.publicUrl).toBe('https://localhost:8443');
+      expect(() => loadGatewayConfig({ TLS_CERT_FILE: join(dir, 'cert.pem') })).toThrow(
+        'Set both TLS_CERT_FILE and TLS_KEY_FILE',
+      );
+      expect(() =>
+        loadGatewayConfig({ TLS_CERT_FILE: join(dir, 'missing.pem'), TLS_KEY_FILE: join(dir, 'key.pem') }),
+      ).toThrow(`TLS_CERT_FILE="${join(dir, 'missing.pem')}" cannot be read`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('logs pretty lines to a terminal outside production, JSON otherwise or when asked', () => {

@@ -39,6 +39,8 @@ export interface GatewayConfig {
   logLevel: string;
   /** `pretty` (pino-pretty, for people at a terminal) or `json` (one object a line, for log collectors). */
   logFormat: LogFormat;
+  /** The certificate and key the gateway serves HTTPS with (`TLS_CERT_FILE`, `TLS_KEY_FILE`); plain HTTP without. */
+  tls: { cert: Buffer; key: Buffer } | undefined;
 }
 
 /** Bounds on what one client can hold of the server: slow or idle connections, and sockets per address. */
@@ -83,6 +85,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, stdoutIsTTY = false): 
         'set SMTP_URL=smtp://user:password@smtp.example.com:587 (or smtps://…:465) and MAIL_FROM="Your app <no-reply@example.com>".',
     );
   }
+  const tls = tlsFiles(env);
   // On the gateway's own port, so the newcomer's "Continue" reaches a server that answers (docs/email.md).
   const defaultRedirect = `http://localhost:${port}/authenticate`;
   const redirectUrls = {} as Record<RedirectUrlType, string[]>;
@@ -98,7 +101,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, stdoutIsTTY = false): 
       environment: oneOf(env, 'MAGIC_LINKS_ENVIRONMENT', ['test', 'live'] as const),
       tokenHashKey: env.MAGIC_LINKS_TOKEN_HASH_KEY,
       publicToken: env.MAGIC_LINKS_PUBLIC_TOKEN,
-      publicUrl: env.MAGIC_LINKS_PUBLIC_URL ?? `http://localhost:${port}`,
+      publicUrl: env.MAGIC_LINKS_PUBLIC_URL ?? `${tls ? 'https' : 'http'}://localhost:${port}`,
       redirectUrls,
       sessionKeyEncryptionKey: env.MAGIC_LINKS_SESSION_KEY_ENCRYPTION_KEY,
       sessionSigningKeys: signingKeys(env.MAGIC_LINKS_SESSION_SIGNING_KEYS),
@@ -136,6 +139,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, stdoutIsTTY = false): 
         deliveryDays: retentionDays(env, 'RETENTION_DELIVERY_DAYS', DEFAULT_RETENTION.deliveryDays),
         batchSize: integer(env, 'RETENTION_BATCH_SIZE', DEFAULT_RETENTION.batchSize, 1, 10_000),
       },
+      sdk: {
+        authorizedOrigins: list(env.MAGIC_LINKS_SDK_AUTHORIZED_ORIGINS),
+        pkceRequired: boolean(env, 'MAGIC_LINKS_SDK_PKCE_REQUIRED'),
+      },
     },
     developmentCredentials: projectId === undefined,
     databaseUrl: env.DATABASE_URL ?? 'sqlite:./data/magic-links.sqlite',
@@ -156,7 +163,33 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, stdoutIsTTY = false): 
     },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS) ?? 'info',
     logFormat: logFormat(env, stdoutIsTTY && !production),
+    tls,
   };
+}
+
+/** `TLS_CERT_FILE` and `TLS_KEY_FILE`: PEM files, both or neither, read once at start. */
+function tlsFiles(env: NodeJS.ProcessEnv): GatewayConfig['tls'] {
+  const certFile = env.TLS_CERT_FILE || undefined;
+  const keyFile = env.TLS_KEY_FILE || undefined;
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new Error('Set both TLS_CERT_FILE and TLS_KEY_FILE (PEM files) to serve HTTPS, or neither to serve HTTP.');
+  }
+  const read = (name: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new Error(`${name}="${file}" cannot be read: ${(error as Error).message}`);
+    }
+  };
+  return { cert: read('TLS_CERT_FILE', certFile), key: read('TLS_KEY_FILE', keyFile) };
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw !== 'true' && raw !== 'false') throw new Error(`${name}="${raw}" must be true or false.`);
+  return raw === 'true';
 }
 
 /**

@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage, Server } from 'node:http';
+import type { ServerOptions } from 'node:https';
 import { AppModule } from './app.module.js';
 import { newId } from '../ids/ids.js';
 import { StytchExceptionFilter } from '../http/stytch-exception.filter.js';
@@ -41,11 +42,11 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
     clientErrorHandler: answerClientErrors(environment),
     requestTimeout: requestTimeoutMs,
     keepAliveTimeout: keepAliveTimeoutMs,
-    http: {
+    ...serverOptions(config, {
       headersTimeout: headersTimeoutMs,
       // Node looks for overdue requests only this often (30 s by default), which would stretch short timeouts.
       connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 4)),
-    },
+    }),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
@@ -74,4 +75,15 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
 
   setupApiReference(app, app.get<ResolvedMagicLinksOptions>(MAGIC_LINKS_OPTIONS));
   return app;
+}
+
+/**
+ * Node's server options: HTTPS with the configured certificate, which Stytch's frontend SDK needs (it calls
+ * `https://<customBaseUrl host>` on port 443), else plain HTTP for a TLS-terminating proxy in front.
+ */
+function serverOptions(
+  config: GatewayConfig,
+  options: { headersTimeout: number; connectionsCheckingInterval: number },
+): { https: ServerOptions & typeof options } | { http: typeof options } {
+  return config.tls ? { https: { ...options, cert: config.tls.cert, key: config.tls.key } } : { http: options };
 }

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createGateway } from './gateway.js';
 import { DEVELOPMENT_PROJECT_ID, DEVELOPMENT_SECRET, loadGatewayConfig } from './gateway.config.js';
+import { MAGIC_LINKS_OPTIONS } from '../options/inject-magic-links-options.decorator.js';
+import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig(process.env, process.stdout.isTTY === true);
@@ -16,6 +18,12 @@ async function main(): Promise<void> {
     );
   }
   logger.log(`Magic links gateway listening on ${url} (API reference: ${url}/docs)`);
+  const { sdk, publicToken } = app.get<ResolvedMagicLinksOptions>(MAGIC_LINKS_OPTIONS);
+  if (sdk.authorizedOrigins.length > 0) {
+    logger.log(
+      `Frontend SDK API for ${sdk.authorizedOrigins.join(', ')}: new StytchClient('${publicToken}', { customBaseUrl: '${url}' })`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {

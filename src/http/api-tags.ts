@@ -22,4 +22,10 @@ export const MAGIC_LINKS_API_TAGS = {
     name: 'Magic link events',
     description: 'What happened at the page behind emailed links (a gateway extension).',
   },
+  sdk: {
+    name: 'Frontend SDK',
+    description:
+      "The browser API Stytch's frontend SDK (@stytch/vanilla-js, @stytch/react) calls when its customBaseUrl is this " +
+      'gateway: Basic public_token:session_token, authorized origins only, responses wrapped in `data`.',
+  },
 } as const;

@@ -128,6 +128,10 @@ export const STYTCH_ERRORS = {
     'The magic link could not be authenticated because it was either already used or expired. Send another magic link to this user.',
   ],
   attribute_mismatch: [401, "Unable to authenticate because attributes on request don't match stored attributes."],
+  origin_not_authorized: [
+    403,
+    "This page's origin may not call the frontend SDK API: add it to the authorized origins (MAGIC_LINKS_SDK_AUTHORIZED_ORIGINS, or the sdk.authorizedOrigins option).",
+  ],
   user_not_found: [404, 'User could not be found.'],
   email_not_found: [
     404,

@@ -153,4 +153,21 @@ describe('resolveMagicLinksOptions', () => {
     );
     expect(problemWith({ ...VALID, eventLimits: { perIp: { limit: 10 } } })).toContain('eventLimits.perIp.ttlSeconds');
   });
+
+  it('normalises the SDK origins and refuses anything but an origin, saying how to write one', () => {
+    expect(resolveMagicLinksOptions(VALID).sdk).toEqual({ authorizedOrigins: [], pkceRequired: true });
+    const sdk = resolveMagicLinksOptions({
+      ...VALID,
+      sdk: { authorizedOrigins: ['https://App.example.com/', 'http://localhost:5173'], pkceRequired: false },
+    }).sdk;
+    expect(sdk).toEqual({
+      authorizedOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      pkceRequired: false,
+    });
+    for (const bad of ['https://app.example.com/login', 'app.example.com', 'ftp://app.example.com', '*']) {
+      expect(problemWith({ ...VALID, sdk: { authorizedOrigins: [bad] } })).toContain(
+        'write it as https://app.example.com (scheme, host and port only, no path)',
+      );
+    }
+  });
 });

@@ -133,6 +133,28 @@ export const DEFAULT_RETENTION: ResolvedRetentionOptions = {
   batchSize: 500,
 };
 
+/**
+ * The browser API under `/sdk/v1/` that Stytch's frontend SDK (`@stytch/vanilla-js` and the React/Next.js packages
+ * on top of it) calls when its `customBaseUrl` points at this gateway (docs/frontend-sdk.md).
+ */
+export interface MagicLinksSdkOptions {
+  /**
+   * The browser origins (`https://app.example.com`, scheme, host and port only) whose pages may call `/sdk/v1/`.
+   * Empty (the default): the SDK API refuses every request.
+   */
+  authorizedOrigins?: string[];
+  /**
+   * Whether email magic links started from the SDK must use PKCE (default true): the SDK then keeps a secret in the
+   * browser that asked for the link, and only that browser can complete it.
+   */
+  pkceRequired?: boolean;
+}
+
+export interface ResolvedSdkOptions {
+  authorizedOrigins: string[];
+  pkceRequired: boolean;
+}
+
 /** What a host passes to `MagicLinksModule.forRoot()` / `forRootAsync()`. */
 export interface MagicLinksModuleOptions {
   /** The Basic-auth user name every `/v1/` call must carry, e.g. `project-test-…`. */
@@ -174,6 +196,8 @@ export interface MagicLinksModuleOptions {
   eventLimits?: MagicLinkEventLimits;
   /** The periodic cleanup of old events, links, sessions and deliveries. */
   retention?: MagicLinksRetentionOptions;
+  /** The browser API of Stytch's frontend SDK, under `/sdk/v1/`. */
+  sdk?: MagicLinksSdkOptions;
 }
 
 /** A supplied session signing key, parsed. `kid` is the JWK's own, if it had one. */
@@ -199,6 +223,7 @@ export interface ResolvedMagicLinksOptions {
   redirectMode: RedirectMode;
   eventLimits: ResolvedMagicLinkEventLimits;
   retention: ResolvedRetentionOptions;
+  sdk: ResolvedSdkOptions;
 }
 
 export const DEFAULT_SESSION_KEY_ROTATION_DAYS = 90;
@@ -295,7 +320,41 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
     redirectMode: options.redirectMode ?? 'click',
     eventLimits: resolveEventLimits(options.eventLimits ?? {}),
     retention: resolveRetention(options.retention ?? {}),
+    sdk: resolveSdk(options.sdk ?? {}),
   };
+}
+
+function resolveSdk(sdk: MagicLinksSdkOptions): ResolvedSdkOptions {
+  if (typeof sdk !== 'object' || sdk === null) {
+    throw new MagicLinksOptionsError('sdk must be an object (authorizedOrigins, pkceRequired), or omitted.');
+  }
+  const origins: unknown = sdk.authorizedOrigins ?? [];
+  if (!Array.isArray(origins)) {
+    throw new MagicLinksOptionsError(
+      'sdk.authorizedOrigins must be an array of origins such as https://app.example.com.',
+    );
+  }
+  if (sdk.pkceRequired !== undefined && typeof sdk.pkceRequired !== 'boolean') {
+    throw new MagicLinksOptionsError('sdk.pkceRequired must be true or false.');
+  }
+  return { authorizedOrigins: origins.map(browserOrigin), pkceRequired: sdk.pkceRequired ?? true };
+}
+
+/** An origin as browsers send it in `Origin`: scheme, host and port (only when not the scheme's default). */
+function browserOrigin(value: unknown): string {
+  const problem = `sdk.authorizedOrigins: "${String(value)}" is not an origin; write it as https://app.example.com (scheme, host and port only, no path).`;
+  if (typeof value !== 'string') throw new MagicLinksOptionsError(problem);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new MagicLinksOptionsError(problem);
+  }
+  const originOnly = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !originOnly) {
+    throw new MagicLinksOptionsError(problem);
+  }
+  return url.origin;
 }
 
 function resolveEventLimits(limits: MagicLinkEventLimits): ResolvedMagicLinkEventLimits {

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { trustingFetch } from './tls.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 export const DATABASES: DatabaseKind[] = ['sqlite', 'postgres'];
@@ -96,15 +97,18 @@ export interface RunningGateway {
 
 /**
  * Boots the real gateway, `node dist/src/gateway/main.js` as `npm start` runs it (npm test builds first), on a free port,
- * and waits until /health answers.
+ * and waits until /health answers. With `tls.ca`, the gateway serves HTTPS (pass `TLS_CERT_FILE` and `TLS_KEY_FILE` in
+ * `env`) and the test's requests trust that certificate.
  */
 export async function startGateway(
   database: DatabaseKind | { url: string },
   env: Record<string, string> = {},
+  tls?: { ca: string },
 ): Promise<RunningGateway> {
   const databaseUrl = typeof database === 'string' ? await freshDatabaseUrl(database) : database.url;
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const fetch = tls ? trustingFetch(tls.ca) : globalThis.fetch;
   const outboxDir = env.MAIL_OUTBOX_DIR ?? mkdtempSync(join(tmpdir(), 'magic-links-outbox-'));
   const child = spawn(process.execPath, ['dist/src/gateway/main.js'], {
     env: {

@@ -1,4 +1,5 @@
 import { Client, StytchError } from 'stytch';
+import type { Dispatcher } from 'undici';
 import { PROJECT_ID, SECRET, type DatabaseKind, type RunningGateway } from './gateway.js';
 
 /** A timestamp as the gateway stores it: timestamptz on PostgreSQL, TypeORM's UTC text on SQLite. */
@@ -7,12 +8,12 @@ export function storedTime(database: DatabaseKind, date: Date): Date | string {
 }
 
 /** The official client, pointed at the gateway (or a host app serving the module). Each has its own JWKS cache. */
-export function officialClient(gateway: Pick<RunningGateway, 'url'>): Client {
+export function officialClient(gateway: Pick<RunningGateway, 'url'>, dispatcher?: Dispatcher): Client {
   // The client warns on every custom `env`; pointing it at this gateway is the whole point, so keep that quiet.
   const warn = console.warn;
   console.warn = () => undefined;
   try {
-    return new Client({ project_id: PROJECT_ID, secret: SECRET, env: `${gateway.url}/` });
+    return new Client({ project_id: PROJECT_ID, secret: SECRET, env: `${gateway.url}/`, dispatcher });
   } finally {
     console.warn = warn;
   }
