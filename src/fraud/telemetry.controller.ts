@@ -1,7 +1,6 @@
 import { Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { deviceAttributesOf } from '../device/device-attributes.decorator.js';
-import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
 import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { StytchExceptionFilter } from '../http/stytch-exception.filter.js';
 import { StytchException } from '../http/stytch.exception.js';
@@ -24,14 +23,6 @@ interface ReplyLike {
   status(code: number): ReplyLike;
   header(name: string, value: string): ReplyLike;
   send(body?: string): unknown;
-}
-
-class TelemetryIdResponse {
-  @ApiProperty({
-    description: 'Pass it to your backend, which looks it up.',
-    example: '026ac93b-8cdf-4fcb-bfa6-36a31cfecac1',
-  })
-  telemetry_id!: string;
 }
 
 const SCRIPT = telemetryScript();
@@ -73,17 +64,13 @@ export class TelemetryController {
       .send(SCRIPT);
   }
 
+  /**
+   * Left out of the OpenAPI document, like the redirect page's confirm: it is the script's own form target, posted by
+   * browsers as a url-encoded form, not an API operation a client calls.
+   */
   @Post('telemetry')
   @HttpCode(200)
-  @ApiOperation({
-    summary: 'Submit telemetry (the script does this)',
-    description:
-      'Takes what the telemetry script gathered, as a url-encoded `signals` field, and answers a telemetry_id ' +
-      'that can be looked up until it expires (`fraud.telemetryTtlSeconds`). Called by the script, not by servers.',
-  })
-  @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiOkResponse({ type: TelemetryIdResponse })
-  @ApiStytchErrors('invalid_telemetry', 'too_many_requests')
+  @ApiExcludeEndpoint()
   async submit(@Req() request: RequestLike, @Res() reply: ReplyLike): Promise<void> {
     const body =
       typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
