@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { In, type Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { FixedStatement } from '../database/fixed-statement.js';
 import { isUniqueViolation } from '../database/unique-violation.js';
-import { RULE_FIELDS, type RuleType } from './fraud-rule-types.js';
+import { RULE_FIELDS, RULE_TYPES, type RuleType } from './fraud-rule-types.js';
 import { FraudRule } from './fraud-rule.entity.js';
-import { matchRule, type RuleSubject } from './rule-matching.js';
+import { matchRule, type RuleCandidate, type RuleSubject } from './rule-matching.js';
 import type { VerdictAction } from './verdict-reasons.js';
 
 /** A rule to set, already validated: exactly one identifier, normalised. */
@@ -33,7 +34,22 @@ export type RuleResponse = {
 export class FraudRulesService {
   private readonly logger = new Logger('FraudRules');
 
-  constructor(@InjectRepository(FraudRule) private readonly rules: Repository<FraudRule>) {}
+  /** The unexpired rules for a lookup's identifiers (one per rule type), and every CIDR rule. */
+  private readonly candidates: FixedStatement;
+
+  constructor(
+    @InjectRepository(FraudRule) private readonly rules: Repository<FraudRule>,
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    const byIdentifier = RULE_TYPES.filter((type) => type !== 'CIDR_BLOCK')
+      .map((type, index) => `(r.rule_type = '${type}' AND r.identifier = $${index + 1})`)
+      .join(' OR ');
+    this.candidates = new FixedStatement(
+      dataSource,
+      `SELECT r.rule_type, r.identifier, r.action FROM fraud_rules r WHERE (${byIdentifier} OR r.rule_type = 'CIDR_BLOCK') ` +
+        `AND (r.expires_at IS NULL OR r.expires_at > $${RULE_TYPES.length})`,
+    );
+  }
 
   /** Sets (or, with `NONE`, clears) the rule for one identifier; a new rule for it replaces the old one. */
   async set(change: RuleChange): Promise<FraudRule | undefined> {
@@ -96,7 +112,7 @@ export class FraudRulesService {
   }
 
   /** The unexpired rule that decides for this telemetry, if any. */
-  async matching(subject: RuleSubject, now: Date): Promise<FraudRule | undefined> {
+  async matching(subject: RuleSubject, now: Date): Promise<RuleCandidate | undefined> {
     const identifiers = [
       subject.visitorId,
       subject.browserId,
@@ -105,14 +121,15 @@ export class FraudRulesService {
       subject.hardwareFingerprint,
       subject.networkFingerprint,
       subject.countryCode,
-    ].filter((identifier): identifier is string => identifier !== null);
-    const candidates = await this.rules.find({
-      where: [{ identifier: In(identifiers) }, { ruleType: 'CIDR_BLOCK' }],
-    });
-    return matchRule(
-      candidates.filter((rule) => rule.expiresAt === null || rule.expiresAt > now),
-      subject,
-    );
+    ];
+    // An absent identifier is bound as '', which no rule has.
+    const { records } = await this.candidates.run([...identifiers.map((identifier) => identifier ?? ''), now]);
+    const rules = (records as { rule_type: RuleType; identifier: string; action: VerdictAction }[]).map((record) => ({
+      ruleType: record.rule_type,
+      identifier: record.identifier,
+      action: record.action,
+    }));
+    return matchRule(rules, subject);
   }
 }
 

@@ -78,13 +78,23 @@ function prefixOf(cidr: string): number {
   return Number(cidr.split('/')[1]);
 }
 
+/** Parsed CIDR blocks by their text: rules are few and read on every lookup. */
+const blocks = new Map<string, { list: BlockList; type: 'ipv4' | 'ipv6' }>();
+const MAX_CACHED_BLOCKS = 10_000;
+
 function cidrHolds(cidr: string, ipAddress: string): boolean {
-  const [network, prefix] = cidr.split('/');
+  let block = blocks.get(cidr);
+  if (!block) {
+    const [network, prefix] = cidr.split('/');
+    const version = isIP(network);
+    if (version === 0) return false;
+    block = { list: new BlockList(), type: version === 4 ? 'ipv4' : 'ipv6' };
+    block.list.addSubnet(network, Number(prefix), block.type);
+    if (blocks.size >= MAX_CACHED_BLOCKS) blocks.clear();
+    blocks.set(cidr, block);
+  }
   const address = ipAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
-  const version = isIP(network);
-  if (version === 0 || isIP(address) !== version) return false;
-  const list = new BlockList();
-  const type = version === 4 ? 'ipv4' : 'ipv6';
-  list.addSubnet(network, Number(prefix), type);
-  return list.check(address, type);
+  const version = isIP(address);
+  if (version !== (block.type === 'ipv4' ? 4 : 6)) return false;
+  return block.list.check(address, block.type);
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { FixedStatement } from '../database/fixed-statement.js';
 import { VerdictReasonOverride } from './verdict-reason-override.entity.js';
 import { VERDICT_REASON_DEFAULTS, VERDICT_REASONS, type VerdictAction, type VerdictReason } from './verdict-reasons.js';
 
@@ -17,8 +18,18 @@ export interface VerdictReasonActionResponse {
 @Injectable()
 export class VerdictReasonsService {
   private readonly logger = new Logger('VerdictReasons');
+  /** Read by every lookup. */
+  private readonly overrideActions: FixedStatement;
 
-  constructor(@InjectRepository(VerdictReasonOverride) private readonly stored: Repository<VerdictReasonOverride>) {}
+  constructor(
+    @InjectRepository(VerdictReasonOverride) private readonly stored: Repository<VerdictReasonOverride>,
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    this.overrideActions = new FixedStatement(
+      dataSource,
+      'SELECT verdict_reason, override_action FROM fraud_verdict_reason_overrides',
+    );
+  }
 
   /** Sets the action a reason gets, or with `NONE` restores its default; returns the reason's actions. */
   async override(
@@ -52,8 +63,9 @@ export class VerdictReasonsService {
 
   /** The overridden action of each overridden reason, for a lookup. */
   async overrides(): Promise<Map<string, VerdictAction>> {
-    const rows = await this.stored.find({ select: { verdictReason: true, overrideAction: true } });
-    return new Map(rows.map((row) => [row.verdictReason, row.overrideAction]));
+    const { records } = await this.overrideActions.run([]);
+    const rows = records as { verdict_reason: string; override_action: VerdictAction }[];
+    return new Map(rows.map((row) => [row.verdict_reason, row.override_action]));
   }
 }
 
