@@ -81,7 +81,7 @@ export class FraudRulesService {
         // Another call set the same identifier meanwhile: this one updates it, as if it came second.
         if (!isUniqueViolation(error)) throw error;
         await this.rules.update(key, { ...fields, lastUpdatedAt: now });
-        rule = (await this.rules.findOneOrFail({ where: key }))!;
+        rule = await this.rules.findOneOrFail({ where: key });
       }
     }
     this.logger.log({ rule_type: change.ruleType, action: change.action }, 'Fraud rule set');

@@ -1,7 +1,3 @@
-/** Where the gateway serves the telemetry script and takes what it gathers, below the gateway's base URL. */
-export const TELEMETRY_SCRIPT_PATH = 'v1/fingerprint/telemetry.js';
-export const TELEMETRY_SUBMIT_PATH = 'v1/fingerprint/telemetry';
-
 /**
  * The browser side of device fingerprinting: `window.GetTelemetryID()` resolves to a short-lived `telemetry_id`, as
  * Stytch's script does. It gathers the signals in this page (no third-party code, no eval, no inline styles, so a

@@ -6,7 +6,7 @@ import { VerdictReasonOverride } from './verdict-reason-override.entity.js';
 import { VERDICT_REASON_DEFAULTS, VERDICT_REASONS, type VerdictAction, type VerdictReason } from './verdict-reasons.js';
 
 /** Stytch's `VerdictReasonAction`. */
-export interface VerdictReasonActionResponse {
+export interface VerdictReasonAction {
   verdict_reason: string;
   default_action: VerdictAction;
   override_action?: VerdictAction;
@@ -36,7 +36,7 @@ export class VerdictReasonsService {
     reason: VerdictReason,
     action: VerdictAction | 'NONE',
     description: string | undefined,
-  ): Promise<VerdictReasonActionResponse> {
+  ): Promise<VerdictReasonAction> {
     if (action === 'NONE') {
       await this.stored.delete({ verdictReason: reason });
       this.logger.log({ verdict_reason: reason }, 'Verdict reason override cleared');
@@ -54,7 +54,7 @@ export class VerdictReasonsService {
   }
 
   /** Every reason that can be overridden, with its default and any override; or only those overridden. */
-  async list(overridesOnly: boolean): Promise<VerdictReasonActionResponse[]> {
+  async list(overridesOnly: boolean): Promise<VerdictReasonAction[]> {
     const overrides = new Map((await this.stored.find()).map((row) => [row.verdictReason, row]));
     return VERDICT_REASONS.filter((reason) => !overridesOnly || overrides.has(reason)).map((reason) =>
       presentReason(reason, overrides.get(reason)),
@@ -69,10 +69,7 @@ export class VerdictReasonsService {
   }
 }
 
-function presentReason(
-  reason: VerdictReason,
-  override: VerdictReasonOverride | undefined,
-): VerdictReasonActionResponse {
+function presentReason(reason: VerdictReason, override: VerdictReasonOverride | undefined): VerdictReasonAction {
   return {
     verdict_reason: reason,
     default_action: VERDICT_REASON_DEFAULTS[reason],
