@@ -167,10 +167,12 @@ async function main(): Promise<void> {
         if (cpuBefore !== undefined && cpuAfter !== undefined) sample.cpuSeconds = cpuAfter - cpuBefore;
         const result = summarize([sample]);
         if (result.failed > 0) throw new Error(`${scenario.name} failed: ${JSON.stringify(result.failures)}`);
-        rows.push(
+        const row =
           `| ${database} | ${scenario.name} | ${result.requestsPerSecond.toFixed(0)} | ` +
-            `${result.p50.toFixed(2)} | ${result.p99.toFixed(2)} | ${result.cpuMsPerRequest?.toFixed(2) ?? 'n/a'} |`,
-        );
+            `${result.p50.toFixed(2)} | ${result.p99.toFixed(2)} | ${result.cpuMsPerRequest?.toFixed(2) ?? 'n/a'} |`;
+        // Printed as measured too, so that a later failure leaves the rows measured so far.
+        console.error(row);
+        rows.push(row);
       }
       await gateway.stop();
     }

@@ -74,7 +74,11 @@ describe.each(DATABASES)('Device fingerprinting through the official client on %
   let scannerVisit: string;
 
   beforeAll(async () => {
-    gateway = await startGateway(database, { FRAUD_REQUIRE_ALLOW_VERDICT: 'true', LOG_LEVEL: 'info' });
+    gateway = await startGateway(database, {
+      FRAUD_REQUIRE_ALLOW_VERDICT: 'true',
+      LOG_LEVEL: 'info',
+      RETENTION_INTERVAL_MS: '200',
+    });
     app = await startTestApp(gateway.url);
     client = officialClient(gateway);
     // Two visits of one person's browser, then one of a scanner's.
@@ -120,7 +124,7 @@ describe.each(DATABASES)('Device fingerprinting through the official client on %
     expect(second.verdict.action).toBe('ALLOW');
   });
 
-  it('gives an automated headless browser BLOCK for automation, and answers 404 for unknown or expired ids', async () => {
+  it('gives an automated headless browser BLOCK for automation, answers 404 for unknown or expired ids, and deletes old ones', async () => {
     const found = await client.fraud.fingerprint.lookup({ telemetry_id: scannerVisit });
     expect(found.verdict).toMatchObject({ action: 'BLOCK', is_authentic_device: false });
     expect(found.verdict.reasons).toContain('HEADLESS_BROWSER_AUTOMATION');
@@ -136,6 +140,24 @@ describe.each(DATABASES)('Device fingerprinting through the official client on %
       expiring,
     ]);
     await expectClientError(client.fraud.fingerprint.lookup({ telemetry_id: expiring }), 404, 'telemetry_id_not_found');
+
+    // The retention cleanup deletes telemetry RETENTION_TELEMETRY_DAYS (7) after it expired.
+    await queryDatabase(gateway.databaseUrl, 'UPDATE fraud_telemetry SET expires_at = $1 WHERE telemetry_id = $2', [
+      storedTime(database, new Date(Date.now() - 8 * 86_400_000)),
+      expiring,
+    ]);
+    const stored = () =>
+      queryDatabase(gateway.databaseUrl, 'SELECT telemetry_id FROM fraud_telemetry WHERE telemetry_id = $1', [
+        expiring,
+      ]);
+    for (let tries = 0; (await stored()).length > 0 && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await stored()).toEqual([]);
+    // Unexpired telemetry stays.
+    expect((await client.fraud.fingerprint.lookup({ telemetry_id: personVisits[0] })).telemetry_id).toBe(
+      personVisits[0],
+    );
   });
 
   it('lets a rule on a visitor flip its verdict, until the rule is cleared or expires', async () => {
