@@ -169,7 +169,7 @@ async function main(): Promise<void> {
         if (result.failed > 0) throw new Error(`${scenario.name} failed: ${JSON.stringify(result.failures)}`);
         const row =
           `| ${database} | ${scenario.name} | ${result.requestsPerSecond.toFixed(0)} | ` +
-            `${result.p50.toFixed(2)} | ${result.p99.toFixed(2)} | ${result.cpuMsPerRequest?.toFixed(2) ?? 'n/a'} |`;
+          `${result.p50.toFixed(2)} | ${result.p99.toFixed(2)} | ${result.cpuMsPerRequest?.toFixed(2) ?? 'n/a'} |`;
         // Printed as measured too, so that a later failure leaves the rows measured so far.
         console.error(row);
         rows.push(row);

@@ -127,6 +127,8 @@ export class DeviceFingerprintingService {
    * the metadata is remembered on the device, to count the users it has seen.
    */
   async lookup(telemetryId: string, metadata: ExternalMetadata = {}): Promise<FingerprintLookup | undefined> {
+    // Every telemetry_id is a UUID: anything else is unknown without asking the database.
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(telemetryId)) return undefined;
     const now = new Date();
     const { records } = await this.telemetryById.run([telemetryId]);
     const row = records[0] && this.telemetryRows.read(records[0] as Record<string, unknown>);

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { NO_CONTROL_CHARACTERS } from './set-rule.dto.js';
 
 /** `POST /v1/verdict_reasons/override`. */
 export class OverrideVerdictReasonDto {
@@ -26,5 +27,6 @@ export class OverrideVerdictReasonDto {
   @IsOptional()
   @IsString({ message: 'override_description must be a string.' })
   @MaxLength(512, { message: 'override_description must be at most 512 characters.' })
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'override_description must not contain control characters.' })
   override_description?: string;
 }

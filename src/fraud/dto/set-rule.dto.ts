@@ -1,6 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+/** Free text is stored in a varchar column, where PostgreSQL refuses NUL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 
 /** One of the identifiers a rule can be for; exactly one is passed. */
 const identifier = (field: string, description: string, example: string) =>
@@ -9,6 +13,7 @@ const identifier = (field: string, description: string, example: string) =>
     IsOptional(),
     IsString({ message: `${field} must be a string.` }),
     MaxLength(128, { message: `${field} must be at most 128 characters.` }),
+    Matches(/^[\x21-\x7e]+$/, { message: `${field} must be printable ASCII without spaces, as lookups return it.` }),
   );
 
 /** `POST /v1/rules/set`: one identifier, its action, and optionally when the rule ends. */
@@ -84,5 +89,6 @@ export class SetRuleDto {
   @IsOptional()
   @IsString({ message: 'description must be a string.' })
   @MaxLength(512, { message: 'description must be at most 512 characters.' })
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'description must not contain control characters.' })
   description?: string;
 }
