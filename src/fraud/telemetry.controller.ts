@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { deviceAttributesOf } from '../device/device-attributes.decorator.js';
+import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
 import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { StytchExceptionFilter } from '../http/stytch-exception.filter.js';
 import { StytchException } from '../http/stytch.exception.js';
@@ -55,6 +56,7 @@ export class TelemetryController {
     description: 'The script.',
     content: { 'text/javascript': { schema: { type: 'string', example: '(function(){…})();' } } },
   })
+  @ApiStytchErrors('too_many_requests', 'internal_server_error')
   script(@Res() reply: ReplyLike): void {
     reply
       .header('Content-Type', 'text/javascript; charset=utf-8')
