@@ -282,6 +282,40 @@ describe.each(DATABASES)('Device fingerprinting through the official client on %
     expect(authenticated.body.user_id).toBe(link.userId);
   });
 
+  it('answers bad input with a Stytch error that says what to fix, never a 5xx', async () => {
+    const bad = [
+      ['/v1/rules/set', { action: 'BLOCK', visitor_id: 'a\u0000b' }, 400, 'bad_request'],
+      ['/v1/rules/set', { action: 'BLOCK', cidr_block: '10.0.0.0/8', description: 'x\u0000' }, 400, 'bad_request'],
+      ['/v1/rules/set', { action: 'BLOCK', asn: '13335' }, 400, 'bad_request'],
+      ['/v1/rules/set', { action: 'MAYBE', visitor_id: 'visitor-1' }, 400, 'bad_request'],
+      ['/v1/rules/list', { limit: 1000 }, 400, 'bad_request'],
+      [
+        '/v1/verdict_reasons/override',
+        { verdict_reason: 'VIRTUAL_MACHINE', override_action: 'ALLOW', override_description: '\u0000' },
+        400,
+        'bad_request',
+      ],
+      ['/v1/fingerprint/lookup', { telemetry_id: 'x\u0000' }, 404, 'telemetry_id_not_found'],
+      [
+        '/v1/fingerprint/lookup',
+        { telemetry_id: personVisits[0], external_metadata: { external_id: 'a b' } },
+        400,
+        'bad_request',
+      ],
+    ] as const;
+    for (const [path, body, status, type] of bad)
+      expectStytchError(await gateway.request('POST', path, body), status, type);
+    const garbage = await fetch(`${gateway.url}/v1/fingerprint/telemetry`, {
+      method: 'POST',
+      body: new URLSearchParams({ signals: '{"v":1' }),
+    });
+    expectStytchError(
+      { status: garbage.status, headers: garbage.headers, body: await garbage.json() },
+      400,
+      'invalid_telemetry',
+    );
+  });
+
   it('logs no raw signal', async () => {
     const page = await person.context.newPage();
     try {
