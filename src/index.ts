@@ -18,6 +18,8 @@ export {
   type MagicLinksEmailOptions,
   type MagicLinksRetentionOptions,
   type MagicLinksSdkOptions,
+  type MagicLinksFraudOptions,
+  type ResolvedFraudOptions,
   type ResolvedEmailOptions,
   type MagicLinksEnvironment,
   type MagicLinksModuleOptions,
@@ -92,3 +94,32 @@ export { LoginOrCreateEmailDto } from './email/dto/login-or-create-email.dto.js'
 export { InviteEmailDto } from './email/dto/invite-email.dto.js';
 export { RevokeInviteEmailDto } from './email/dto/revoke-invite-email.dto.js';
 export * from './email/dto/email-magic-link.response.js';
+export {
+  DeviceFingerprintingService,
+  type ExternalMetadata,
+  type FingerprintLookup,
+} from './fraud/device-fingerprinting.service.js';
+export { FraudRulesService } from './fraud/fraud-rules.service.js';
+export { VerdictReasonsService, type VerdictReasonAction } from './fraud/verdict-reasons.service.js';
+export { DeviceTelemetry } from './fraud/device-telemetry.entity.js';
+export { DeviceUser } from './fraud/device-user.entity.js';
+export { FraudRule } from './fraud/fraud-rule.entity.js';
+export { VerdictReasonOverride } from './fraud/verdict-reason-override.entity.js';
+export { RULE_TYPES, type RuleType } from './fraud/fraud-rule-types.js';
+export type { Fingerprints } from './fraud/fingerprints.js';
+export type { Verdict } from './fraud/verdict.js';
+export {
+  VERDICT_REASON_DEFAULTS,
+  VERDICT_REASONS,
+  type VerdictAction,
+  type VerdictReason,
+} from './fraud/verdict-reasons.js';
+export { telemetryScript } from './fraud/telemetry-script.js';
+export { FingerprintLookupDto, ExternalMetadataDto } from './fraud/dto/fingerprint-lookup.dto.js';
+export { SetRuleDto } from './fraud/dto/set-rule.dto.js';
+export { ListRulesDto } from './fraud/dto/list-rules.dto.js';
+export { OverrideVerdictReasonDto } from './fraud/dto/override-verdict-reason.dto.js';
+export { ListVerdictReasonsDto } from './fraud/dto/list-verdict-reasons.dto.js';
+export * from './fraud/dto/fingerprint-lookup.response.js';
+export * from './fraud/dto/fraud-rule.response.js';
+export * from './fraud/dto/verdict-reason.response.js';

@@ -1,4 +1,8 @@
 import { EmailDelivery } from './email/email-delivery.entity.js';
+import { DeviceTelemetry } from './fraud/device-telemetry.entity.js';
+import { DeviceUser } from './fraud/device-user.entity.js';
+import { FraudRule } from './fraud/fraud-rule.entity.js';
+import { VerdictReasonOverride } from './fraud/verdict-reason-override.entity.js';
 import { MagicLink } from './magic-links/magic-link.entity.js';
 import { MagicLinkEvent } from './redirect/magic-link-event.entity.js';
 import { UsedRedirectNonce } from './redirect/used-redirect-nonce.entity.js';
@@ -17,4 +21,8 @@ export const MAGIC_LINKS_ENTITIES = [
   EmailDelivery,
   MagicLinkEvent,
   UsedRedirectNonce,
+  DeviceTelemetry,
+  FraudRule,
+  VerdictReasonOverride,
+  DeviceUser,
 ];

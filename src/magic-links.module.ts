@@ -43,6 +43,13 @@ import { SdkResponseInterceptor } from './sdk/sdk-response.interceptor.js';
 import { SdkSessionsController } from './sdk/sdk-sessions.controller.js';
 import { SdkUsersController } from './sdk/sdk-users.controller.js';
 import { SdkService } from './sdk/sdk.service.js';
+import { DeviceFingerprintingService } from './fraud/device-fingerprinting.service.js';
+import { FingerprintLookupController } from './fraud/fingerprint-lookup.controller.js';
+import { FraudRulesController } from './fraud/fraud-rules.controller.js';
+import { FraudRulesService } from './fraud/fraud-rules.service.js';
+import { TelemetryController } from './fraud/telemetry.controller.js';
+import { VerdictReasonsController } from './fraud/verdict-reasons.controller.js';
+import { VerdictReasonsService } from './fraud/verdict-reasons.service.js';
 import {
   ASYNC_OPTIONS_TYPE,
   ConfigurableModuleClass,
@@ -88,6 +95,10 @@ import { UsersStore } from './users/users.store.js';
     SdkSessionsController,
     SdkUsersController,
     SdkEventsController,
+    TelemetryController,
+    FingerprintLookupController,
+    FraudRulesController,
+    VerdictReasonsController,
   ],
   providers: [
     {
@@ -130,6 +141,9 @@ import { UsersStore } from './users/users.store.js';
     SdkResponseInterceptor,
     SdkExceptionFilter,
     SdkService,
+    FraudRulesService,
+    VerdictReasonsService,
+    DeviceFingerprintingService,
   ],
   exports: [
     MAGIC_LINKS_OPTIONS,
@@ -144,6 +158,7 @@ import { UsersStore } from './users/users.store.js';
     EmailDeliverySweeper,
     MagicLinkEventsService,
     RetentionService,
+    DeviceFingerprintingService,
   ],
 })
 export class MagicLinksModule extends ConfigurableModuleClass {

@@ -18,7 +18,11 @@ const CORE_OPERATIONS = [
 ];
 
 /** Reached without credentials: the official client fetches the JWKS with none, browsers open the redirect page. */
-const PUBLIC_OPERATIONS = new Set(['get /v1/sessions/jwks/{project_id}', 'get /v1/magic_links/redirect']);
+const PUBLIC_OPERATIONS = new Set([
+  'get /v1/sessions/jwks/{project_id}',
+  'get /v1/magic_links/redirect',
+  'get /v1/fingerprint/telemetry.js',
+]);
 
 describe('OpenAPI document and Swagger UI', () => {
   let gateway: RunningGateway;

@@ -24,6 +24,11 @@ const SUCCEED_AS_GIVEN = new Set([
   'get /v1/sessions/jwks/{project_id}',
   'get /v1/magic_links/redirect',
   'get /v1/magic_links/events',
+  'get /v1/fingerprint/telemetry.js',
+  'post /v1/rules/set',
+  'post /v1/rules/list',
+  'post /v1/verdict_reasons/override',
+  'post /v1/verdict_reasons/list',
   'get /health',
 ]);
 

@@ -44,6 +44,14 @@ describe('loadGatewayConfig', () => {
           sessionDays: 30,
           deliveryDays: 30,
           batchSize: 500,
+          telemetryDays: 7,
+        },
+        fraud: {
+          telemetryTtlSeconds: 3600,
+          requireAllowVerdict: false,
+          maxUsersPerDevice: 5,
+          velocity: { limit: 30, ttlSeconds: 600 },
+          countryHeader: undefined,
         },
         sdk: { authorizedOrigins: undefined, pkceRequired: undefined },
       },
@@ -231,6 +239,7 @@ describe('loadGatewayConfig', () => {
       sessionDays: 90,
       deliveryDays: 1,
       batchSize: 100,
+      telemetryDays: 7,
     });
     expect(() => loadGatewayConfig({ RETENTION_EVENT_DAYS: 'never' })).toThrow(
       'RETENTION_EVENT_DAYS="never" must be a whole number of days, or "off".',
@@ -240,6 +249,28 @@ describe('loadGatewayConfig', () => {
     );
     expect(() => loadGatewayConfig({ MAGIC_LINK_EVENTS_PER_IP: '300' })).toThrow(
       'MAGIC_LINK_EVENTS_PER_IP="300" must be "<requests>/<seconds>", for example "100/60".',
+    );
+  });
+
+  it('reads the device fingerprinting settings', () => {
+    const config = loadGatewayConfig({
+      FRAUD_REQUIRE_ALLOW_VERDICT: 'true',
+      FRAUD_TELEMETRY_TTL_SECONDS: '60',
+      FRAUD_MAX_USERS_PER_DEVICE: '2',
+      FRAUD_VELOCITY: '5/60',
+      FRAUD_COUNTRY_HEADER: 'cf-ipcountry',
+      RETENTION_TELEMETRY_DAYS: 'off',
+    });
+    expect(config.magicLinks.fraud).toEqual({
+      telemetryTtlSeconds: 60,
+      requireAllowVerdict: true,
+      maxUsersPerDevice: 2,
+      velocity: { limit: 5, ttlSeconds: 60 },
+      countryHeader: 'cf-ipcountry',
+    });
+    expect(config.magicLinks.retention?.telemetryDays).toBe(false);
+    expect(() => loadGatewayConfig({ FRAUD_REQUIRE_ALLOW_VERDICT: 'yes' })).toThrow(
+      'FRAUD_REQUIRE_ALLOW_VERDICT="yes" must be one of: true, false.',
     );
   });
 

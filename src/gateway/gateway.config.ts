@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { EmailRateLimits } from '../email/email-rate-limits.js';
 import {
   DEFAULT_EVENT_LIMITS,
+  DEFAULT_FRAUD,
   DEFAULT_RETENTION,
   REDIRECT_MODES,
   type EmailTemplate,
@@ -138,6 +139,14 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, stdoutIsTTY = false): 
         sessionDays: retentionDays(env, 'RETENTION_SESSION_DAYS', DEFAULT_RETENTION.sessionDays),
         deliveryDays: retentionDays(env, 'RETENTION_DELIVERY_DAYS', DEFAULT_RETENTION.deliveryDays),
         batchSize: integer(env, 'RETENTION_BATCH_SIZE', DEFAULT_RETENTION.batchSize, 1, 10_000),
+        telemetryDays: retentionDays(env, 'RETENTION_TELEMETRY_DAYS', DEFAULT_RETENTION.telemetryDays),
+      },
+      fraud: {
+        telemetryTtlSeconds: integer(env, 'FRAUD_TELEMETRY_TTL_SECONDS', DEFAULT_FRAUD.telemetryTtlSeconds, 1, 86_400),
+        requireAllowVerdict: oneOf(env, 'FRAUD_REQUIRE_ALLOW_VERDICT', ['true', 'false'] as const) === 'true',
+        maxUsersPerDevice: integer(env, 'FRAUD_MAX_USERS_PER_DEVICE', DEFAULT_FRAUD.maxUsersPerDevice, 1, 1_000_000),
+        velocity: rateLimit(env, 'FRAUD_VELOCITY', DEFAULT_FRAUD.velocity),
+        countryHeader: env.FRAUD_COUNTRY_HEADER || undefined,
       },
       sdk: {
         authorizedOrigins: list(env.MAGIC_LINKS_SDK_AUTHORIZED_ORIGINS),

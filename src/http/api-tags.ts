@@ -28,4 +28,9 @@ export const MAGIC_LINKS_API_TAGS = {
       "The browser API Stytch's frontend SDK (@stytch/vanilla-js, @stytch/react) calls when its customBaseUrl is this " +
       'gateway: Basic public_token:session_token, authorized origins only, responses wrapped in `data`.',
   },
+  fraud: {
+    name: 'Device fingerprinting',
+    description:
+      "Stytch's Fraud API: the telemetry script, fingerprint lookups with verdicts, rules and verdict reason overrides.",
+  },
 } as const;

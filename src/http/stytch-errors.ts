@@ -147,6 +147,22 @@ export const STYTCH_ERRORS = {
   ],
   project_not_found: [404, 'Project could not be found: use the project_id this gateway is configured with.'],
   magic_link_not_found: [404, 'The magic link could not be authenticated, try sending another magic link to the user.'],
+  telemetry_id_not_found: [
+    404,
+    'The telemetry_id was not found or has expired: get a new one from GetTelemetryID() in the browser. Treat this as a BLOCK.',
+  ],
+  invalid_telemetry: [
+    400,
+    'The telemetry could not be read: send it from the telemetry script (GET /v1/fingerprint/telemetry.js), unchanged.',
+  ],
+  telemetry_id_required: [
+    400,
+    'This project requires an ALLOW device verdict to authenticate: pass the telemetry_id from GetTelemetryID().',
+  ],
+  device_verdict_not_allow: [
+    403,
+    'The device fingerprint verdict for this telemetry_id is not ALLOW, and this project requires ALLOW to authenticate.',
+  ],
   route_not_found: [
     404,
     'The requested route does not exist. Check the method and path against the API reference at /docs.',

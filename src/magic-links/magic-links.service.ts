@@ -21,6 +21,7 @@ import { MagicLinksStore, type ConsumeConditions } from './magic-links.store.js'
 import { DeviceConfirmations } from './device-confirmations.js';
 import { MagicLink } from './magic-link.entity.js';
 import { codeChallengeOf, verifyPkce } from './pkce.js';
+import { DeviceFingerprintingService, type FingerprintLookup } from '../fraud/device-fingerprinting.service.js';
 
 export const DEFAULT_EXPIRATION_MINUTES = 60;
 
@@ -41,6 +42,7 @@ export class MagicLinksService {
     private readonly sessions: SessionsService,
     private readonly deviceConfirmations: DeviceConfirmations,
     private readonly transactions: TransactionsService,
+    private readonly fingerprinting: DeviceFingerprintingService,
   ) {}
 
   /**
@@ -71,6 +73,40 @@ export class MagicLinksService {
    * email to verify, a session to issue), which one transaction then does.
    */
   async authenticate(dto: AuthenticateMagicLinkDto): Promise<AuthenticatedMagicLink> {
+    const device = await this.deviceOf(dto);
+    const authenticated = await this.consume(dto, device);
+    // Counted for DEVICE_SHARED_BY_MANY_USERS: the users each device signs in.
+    if (device)
+      await this.fingerprinting.noteUser(device.fingerprints.visitor_fingerprint, `user:${authenticated.user.id}`);
+    return authenticated;
+  }
+
+  /**
+   * The device of the request's telemetry_id, looked up before anything else so that a refused device burns no link;
+   * with `fraud.requireAllowVerdict`, one is required and its verdict must be ALLOW.
+   */
+  private async deviceOf(dto: AuthenticateMagicLinkDto): Promise<FingerprintLookup | undefined> {
+    const required = this.options.fraud.requireAllowVerdict;
+    if (dto.telemetry_id === undefined) {
+      if (required) throw new StytchException('telemetry_id_required');
+      return undefined;
+    }
+    const device = await this.fingerprinting.lookup(dto.telemetry_id);
+    if (!device) throw new StytchException('telemetry_id_not_found');
+    if (required && device.verdict.action !== 'ALLOW') {
+      throw new StytchException(
+        'device_verdict_not_allow',
+        `The device verdict for this telemetry_id is ${device.verdict.action} (${device.verdict.reasons.join(', ')}), ` +
+          'and this project requires ALLOW to authenticate: challenge the user another way, or adjust rules.',
+      );
+    }
+    return device;
+  }
+
+  private async consume(
+    dto: AuthenticateMagicLinkDto,
+    device: FingerprintLookup | undefined,
+  ): Promise<AuthenticatedMagicLink> {
     const tokenHash = this.tokens.hash(dto.token);
     const now = new Date();
     // The common case: no session asked for, nothing to update but the link. A device match is looked up in the
@@ -94,7 +130,11 @@ export class MagicLinksService {
     }
     if (
       dto.options?.device_match_required &&
-      !(await this.deviceConfirmations.confirmedFromDevice(link.id, dto.attributes))
+      !(await this.deviceConfirmations.confirmedFromDevice(
+        link.id,
+        dto.attributes,
+        device?.fingerprints.visitor_fingerprint,
+      ))
     ) {
       throw new StytchException('attribute_mismatch');
     }

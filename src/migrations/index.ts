@@ -3,6 +3,7 @@ import { Sessions1764300000000 } from './1764300000000-sessions.js';
 import { EmailDeliveries1764400000000 } from './1764400000000-email-deliveries.js';
 import { MagicLinkEvents1764600000000 } from './1764600000000-magic-link-events.js';
 import { RedirectLimitsAndRetention1764800000000 } from './1764800000000-redirect-limits-and-retention.js';
+import { DeviceFingerprinting1765100000000 } from './1765100000000-device-fingerprinting.js';
 
 /** Every schema migration of the module, oldest first: pass them to the host's DataSource `migrations`. */
 export const MAGIC_LINKS_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MAGIC_LINKS_MIGRATIONS = [
   EmailDeliveries1764400000000,
   MagicLinkEvents1764600000000,
   RedirectLimitsAndRetention1764800000000,
+  DeviceFingerprinting1765100000000,
 ];

@@ -132,6 +132,7 @@ describe('resolveMagicLinksOptions', () => {
       sessionDays: 30,
       deliveryDays: 30,
       batchSize: 500,
+      telemetryDays: 7,
     });
     const custom = resolveMagicLinksOptions({
       ...VALID,
@@ -140,6 +141,26 @@ describe('resolveMagicLinksOptions', () => {
     });
     expect(custom.eventLimits).toEqual({ perLinkAndType: 3, perIp: { limit: 300, ttlSeconds: 600 } });
     expect(custom.retention).toMatchObject({ intervalMs: 0, eventDays: 7, linkDays: false, sessionDays: 30 });
+  });
+
+  it('reads the device fingerprinting options, and refuses ones it cannot honour', () => {
+    expect(resolveMagicLinksOptions(VALID).fraud).toEqual({
+      telemetryTtlSeconds: 3600,
+      requireAllowVerdict: false,
+      maxUsersPerDevice: 5,
+      velocity: { limit: 30, ttlSeconds: 600 },
+      countryHeader: undefined,
+    });
+    expect(resolveMagicLinksOptions({ ...VALID, fraud: { countryHeader: 'CF-IPCountry' } }).fraud.countryHeader).toBe(
+      'cf-ipcountry',
+    );
+    expect(problemWith({ ...VALID, fraud: { telemetryTtlSeconds: 0 } })).toContain(
+      'fraud.telemetryTtlSeconds must be a whole number from 1 to 86400.',
+    );
+    expect(problemWith({ ...VALID, fraud: { requireAllowVerdict: 'yes' as unknown as boolean } })).toContain(
+      'fraud.requireAllowVerdict must be true or false.',
+    );
+    expect(problemWith({ ...VALID, fraud: { countryHeader: 'bad header' } })).toContain('fraud.countryHeader');
   });
 
   it('refuses retention and event caps it cannot honour, saying what is allowed', () => {

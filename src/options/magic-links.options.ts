@@ -108,6 +108,8 @@ export interface MagicLinksRetentionOptions {
   deliveryDays?: number | false;
   /** Rows deleted by one statement, so that no delete holds a write lock for long (default 500). */
   batchSize?: number;
+  /** Days device telemetry is kept after its telemetry_id expired, and users are remembered on a device (default 7). */
+  telemetryDays?: number | false;
 }
 
 export interface ResolvedRetentionOptions {
@@ -117,6 +119,7 @@ export interface ResolvedRetentionOptions {
   sessionDays: number | false;
   deliveryDays: number | false;
   batchSize: number;
+  telemetryDays: number | false;
 }
 
 export const DEFAULT_EVENT_LIMITS: ResolvedMagicLinkEventLimits = {
@@ -131,6 +134,43 @@ export const DEFAULT_RETENTION: ResolvedRetentionOptions = {
   sessionDays: 30,
   deliveryDays: 30,
   batchSize: 500,
+  telemetryDays: 7,
+};
+
+/** Device fingerprinting and its verdicts (docs/device-fingerprinting.md). */
+export interface MagicLinksFraudOptions {
+  /** Seconds a `telemetry_id` can be looked up after the script got it (default 3600, at most 86 400). */
+  telemetryTtlSeconds?: number;
+  /**
+   * Authenticate (and the redirect page's confirm) require an `ALLOW` verdict for the `telemetry_id` passed with
+   * them (default false).
+   */
+  requireAllowVerdict?: boolean;
+  /** Distinct users on one visitor fingerprint above which it is flagged `DEVICE_SHARED_BY_MANY_USERS` (default 5). */
+  maxUsersPerDevice?: number;
+  /** Telemetry ids one visitor fingerprint may get per window before `SMART_RATE_LIMIT_WARNING` (default 30 per 600 s). */
+  velocity?: RateLimit;
+  /**
+   * A request header, set by a trusted proxy, that carries the client's ISO country code (e.g. `cf-ipcountry`), for
+   * `COUNTRY_CODE` rules. Unset: the country is unknown and country rules never match.
+   */
+  countryHeader?: string;
+}
+
+export interface ResolvedFraudOptions {
+  telemetryTtlSeconds: number;
+  requireAllowVerdict: boolean;
+  maxUsersPerDevice: number;
+  velocity: RateLimit;
+  countryHeader: string | undefined;
+}
+
+export const DEFAULT_FRAUD: ResolvedFraudOptions = {
+  telemetryTtlSeconds: 3600,
+  requireAllowVerdict: false,
+  maxUsersPerDevice: 5,
+  velocity: { limit: 30, ttlSeconds: 600 },
+  countryHeader: undefined,
 };
 
 /**
@@ -198,6 +238,8 @@ export interface MagicLinksModuleOptions {
   retention?: MagicLinksRetentionOptions;
   /** The browser API of Stytch's frontend SDK, under `/sdk/v1/`. */
   sdk?: MagicLinksSdkOptions;
+  /** Device fingerprinting: telemetry lifetime, verdict requirements, thresholds. */
+  fraud?: MagicLinksFraudOptions;
 }
 
 /** A supplied session signing key, parsed. `kid` is the JWK's own, if it had one. */
@@ -224,6 +266,7 @@ export interface ResolvedMagicLinksOptions {
   eventLimits: ResolvedMagicLinkEventLimits;
   retention: ResolvedRetentionOptions;
   sdk: ResolvedSdkOptions;
+  fraud: ResolvedFraudOptions;
 }
 
 export const DEFAULT_SESSION_KEY_ROTATION_DAYS = 90;
@@ -321,6 +364,52 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
     eventLimits: resolveEventLimits(options.eventLimits ?? {}),
     retention: resolveRetention(options.retention ?? {}),
     sdk: resolveSdk(options.sdk ?? {}),
+    fraud: resolveFraud(options.fraud ?? {}),
+  };
+}
+
+function resolveFraud(fraud: MagicLinksFraudOptions): ResolvedFraudOptions {
+  if (typeof fraud !== 'object' || fraud === null) {
+    throw new MagicLinksOptionsError(
+      'fraud must be an object (requireAllowVerdict, telemetryTtlSeconds, …), or omitted.',
+    );
+  }
+  const velocity = fraud.velocity ?? DEFAULT_FRAUD.velocity;
+  if (typeof velocity !== 'object' || velocity === null) {
+    throw new MagicLinksOptionsError(
+      'fraud.velocity must be { limit, ttlSeconds }, for example { limit: 30, ttlSeconds: 600 }.',
+    );
+  }
+  const requireAllowVerdict = fraud.requireAllowVerdict ?? DEFAULT_FRAUD.requireAllowVerdict;
+  if (typeof requireAllowVerdict !== 'boolean') {
+    throw new MagicLinksOptionsError('fraud.requireAllowVerdict must be true or false.');
+  }
+  const countryHeader = fraud.countryHeader;
+  if (
+    countryHeader !== undefined &&
+    (typeof countryHeader !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(countryHeader))
+  ) {
+    throw new MagicLinksOptionsError('fraud.countryHeader must be a header name such as "cf-ipcountry", or omitted.');
+  }
+  return {
+    telemetryTtlSeconds: positiveInteger(
+      'fraud.telemetryTtlSeconds',
+      fraud.telemetryTtlSeconds ?? DEFAULT_FRAUD.telemetryTtlSeconds,
+      1,
+      86_400,
+    ),
+    requireAllowVerdict,
+    maxUsersPerDevice: positiveInteger(
+      'fraud.maxUsersPerDevice',
+      fraud.maxUsersPerDevice ?? DEFAULT_FRAUD.maxUsersPerDevice,
+      1,
+      1_000_000,
+    ),
+    velocity: {
+      limit: positiveInteger('fraud.velocity.limit', velocity.limit, 1, 1_000_000),
+      ttlSeconds: positiveInteger('fraud.velocity.ttlSeconds', velocity.ttlSeconds, 1, 86_400),
+    },
+    countryHeader: countryHeader?.toLowerCase(),
   };
 }
 
@@ -385,7 +474,7 @@ function resolveRetention(retention: MagicLinksRetentionOptions): ResolvedRetent
   if (typeof retention !== 'object' || retention === null) {
     throw new MagicLinksOptionsError('retention must be an object (intervalMs, eventDays, linkDays, …), or omitted.');
   }
-  const days = (name: 'eventDays' | 'linkDays' | 'sessionDays' | 'deliveryDays'): number | false => {
+  const days = (name: 'eventDays' | 'linkDays' | 'sessionDays' | 'deliveryDays' | 'telemetryDays'): number | false => {
     const value = retention[name] ?? DEFAULT_RETENTION[name];
     if (value === false) return false;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 36_500) {
@@ -412,6 +501,7 @@ function resolveRetention(retention: MagicLinksRetentionOptions): ResolvedRetent
     sessionDays: days('sessionDays'),
     deliveryDays: days('deliveryDays'),
     batchSize: positiveInteger('retention.batchSize', retention.batchSize ?? DEFAULT_RETENTION.batchSize, 1, 10_000),
+    telemetryDays: days('telemetryDays'),
   };
 }
 

@@ -56,6 +56,20 @@ export class MagicLinkEvent {
   @Column({ type: 'varchar', length: 64, nullable: true })
   fingerprint!: string | null;
 
+  /** The device telemetry the page sent with a confirm, and the verdict it had then (docs/device-fingerprinting.md). */
+  @Column({ name: 'telemetry_id', type: 'varchar', length: 64, nullable: true })
+  telemetryId!: string | null;
+
+  @Column({ name: 'verdict_action', type: 'varchar', length: 16, nullable: true })
+  verdictAction!: string | null;
+
+  @Column({ name: 'verdict_reasons', type: 'simple-json', nullable: true })
+  verdictReasons!: string[] | null;
+
+  /** The telemetry's visitor fingerprint, which `device_match_required` compares with a telemetry_id's. */
+  @Column({ name: 'visitor_fingerprint', type: 'varchar', length: 64, nullable: true })
+  visitorFingerprint!: string | null;
+
   /** When the link was created, which is when its email was sent. */
   @Column({ name: 'sent_at', type: Date })
   sentAt!: Date;

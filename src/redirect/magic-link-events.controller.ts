@@ -55,6 +55,10 @@ function presentEvent(event: MagicLinkEvent): MagicLinkEventResponse {
       ...(event.clientHints && { client_hints: event.clientHints }),
     },
     fingerprint: event.fingerprint,
+    verdict:
+      event.telemetryId === null
+        ? null
+        : { telemetry_id: event.telemetryId, action: event.verdictAction ?? '', reasons: event.verdictReasons ?? [] },
     sent_at: event.sentAt.toISOString(),
     created_at: event.createdAt.toISOString(),
     seconds_since_sent: secondsSinceSent(event),

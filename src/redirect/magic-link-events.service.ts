@@ -22,6 +22,15 @@ export interface EventDetails {
   reason?: string;
   automatic?: boolean;
   fingerprint?: string;
+  verdict?: EventVerdict;
+}
+
+/** The device fingerprinting verdict of the telemetry a confirm carried. */
+export interface EventVerdict {
+  telemetryId: string;
+  action: string;
+  reasons: string[];
+  visitorFingerprint: string;
 }
 
 /**
@@ -67,6 +76,10 @@ export class MagicLinkEventsService implements DeviceConfirmations {
       userAgent: details.device.user_agent,
       clientHints: details.device.client_hints ? { ...details.device.client_hints } : null,
       fingerprint: details.fingerprint ?? null,
+      telemetryId: details.verdict?.telemetryId ?? null,
+      verdictAction: details.verdict?.action ?? null,
+      verdictReasons: details.verdict?.reasons ?? null,
+      visitorFingerprint: details.verdict?.visitorFingerprint ?? null,
       sentAt: link.createdAt,
       createdAt: new Date(),
     } satisfies Omit<MagicLinkEvent, 'magicLink'>;
@@ -82,6 +95,7 @@ export class MagicLinkEventsService implements DeviceConfirmations {
         reason: event.reason,
         automatic: event.automatic,
         signals: event.signals,
+        verdict: event.verdictAction,
         ip_address: event.ipAddress,
         user_agent: event.userAgent,
         stored,
@@ -132,14 +146,24 @@ export class MagicLinkEventsService implements DeviceConfirmations {
     return newest.reverse();
   }
 
-  /** A confirm of the link by a device whose attributes equal every one passed (at least one is required). */
-  async confirmedFromDevice(magicLinkId: string, attributes: AttributesDto | undefined): Promise<boolean> {
+  /**
+   * A confirm of the link by the device: with a visitor fingerprint (from the telemetry_id the app passed), one
+   * whose page telemetry had that fingerprint; else one whose attributes equal every one passed (at least one).
+   */
+  async confirmedFromDevice(
+    magicLinkId: string,
+    attributes: AttributesDto | undefined,
+    visitorFingerprint?: string,
+  ): Promise<boolean> {
     const { ip_address: ipAddress, user_agent: userAgent } = attributes ?? {};
-    if (ipAddress === undefined && userAgent === undefined) return false;
+    if (visitorFingerprint === undefined && ipAddress === undefined && userAgent === undefined) return false;
     const confirms = await this.events.find({
       where: { magicLinkId, type: 'confirm' },
-      select: { id: true, ipAddress: true, userAgent: true },
+      select: { id: true, ipAddress: true, userAgent: true, visitorFingerprint: true },
     });
+    if (visitorFingerprint !== undefined) {
+      return confirms.some((confirm) => confirm.visitorFingerprint === visitorFingerprint);
+    }
     return confirms.some(
       (confirm) =>
         (ipAddress === undefined || confirm.ipAddress === ipAddress) &&

@@ -1,3 +1,4 @@
+import { telemetryScript } from '../fraud/telemetry-script.js';
 import { PAGE_MESSAGES, type PageLocale } from './redirect-page.messages.js';
 
 /** The form the page posts, its hidden fields, and whether the page may continue by itself (auto mode). */
@@ -9,6 +10,8 @@ export interface RedirectForm {
   automatic: boolean;
   /** Set when a confirm was refused and the person may try again. */
   retry: boolean;
+  /** The gateway's base path, where the device telemetry script posts (docs/device-fingerprinting.md). */
+  telemetryBase?: string;
 }
 
 const STYLE =
@@ -25,8 +28,9 @@ const STYLE =
 /**
  * The page's script. It only fills the form's hidden fields: a click on the button counts if it was a trusted,
  * user-activated click; `navigator.webdriver` is reported; the fingerprint is a 64-bit hash (cyrb53) of stable
- * browser properties, computed here so no third party sees the visitor. In auto mode it posts the form itself once
- * the page is visible; otherwise nothing is sent until the button is pressed.
+ * browser properties, computed here so no third party sees the visitor. Before posting, it gets a device telemetry id
+ * from the telemetry script inlined before it (the confirm is sent without one if that fails). In auto mode it posts
+ * the form itself once the page is visible; otherwise nothing is sent until the button is pressed.
  */
 const SCRIPT = `(function(){
 var f=document.getElementById('f'),n=navigator,clicked=false;
@@ -38,9 +42,12 @@ try{p.push(Intl.DateTimeFormat().resolvedOptions().timeZone);}catch(e){}
 try{var c=document.createElement('canvas'),x=c.getContext('2d');x.font='16px sans-serif';x.fillText('Magic links \\u2713',2,16);p.push(c.toDataURL());}catch(e){}
 return hash(p.join('|'));}
 function fill(auto){var e=f.elements;e.js.value='1';e.auto.value=auto?'1':'';e.trusted.value=clicked?'1':'0';e.webdriver.value=n.webdriver?'1':'0';e.fingerprint.value=fingerprint();}
+var sending=false;
+function send(auto){if(sending)return;sending=true;var post=function(t){f.elements.telemetry_id.value=t||'';fill(auto);f.submit();};
+if(window.GetTelemetryID)window.GetTelemetryID().then(post,function(){post('');});else post('');}
 f.querySelector('button').addEventListener('click',function(e){clicked=e.isTrusted&&(!n.userActivation||n.userActivation.isActive);});
-f.addEventListener('submit',function(){fill(false);});
-if(f.getAttribute('data-auto')==='1'){var go=function(){if(document.visibilityState!=='visible')return;document.removeEventListener('visibilitychange',go);setTimeout(function(){fill(true);f.submit();},250);};
+f.addEventListener('submit',function(e){e.preventDefault();send(false);});
+if(f.getAttribute('data-auto')==='1'){var go=function(){if(document.visibilityState!=='visible')return;document.removeEventListener('visibilitychange',go);setTimeout(function(){send(true);},250);};
 document.addEventListener('visibilitychange',go);go();}
 })();`;
 
@@ -54,9 +61,9 @@ export function renderRedirectPage(locale: PageLocale, form: RedirectForm, cspNo
     `<form id="f" method="post" action="${escapeHtml(form.action)}"${form.automatic ? ' data-auto="1"' : ''}>` +
     hidden('token', form.token) +
     hidden('nonce', form.nonce) +
-    ['js', 'auto', 'trusted', 'webdriver', 'fingerprint'].map((name) => hidden(name)).join('') +
+    ['js', 'auto', 'trusted', 'webdriver', 'fingerprint', 'telemetry_id'].map((name) => hidden(name)).join('') +
     `<button type="submit">${m.button}</button></form>`;
-  return document(m.lang, m.title, body, cspNonce, SCRIPT);
+  return document(m.lang, m.title, body, cspNonce, telemetryScript(form.telemetryBase ?? '/') + SCRIPT);
 }
 
 /** The confirm step's answer for a link that was used, expired or never existed. */

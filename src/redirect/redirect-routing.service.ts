@@ -6,8 +6,9 @@ import { TokenService } from '../tokens/token.service.js';
 import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
 import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { MagicLink } from '../magic-links/magic-link.entity.js';
+import { DeviceFingerprintingService } from '../fraud/device-fingerprinting.service.js';
 import { confirmSignals, header, headerSignals, INFORMATIONAL_SIGNALS, type RequestFacts } from './bot-signals.js';
-import { MagicLinkEventsService } from './magic-link-events.service.js';
+import { MagicLinkEventsService, type EventVerdict } from './magic-link-events.service.js';
 import { NONCE_TTL_MS, RedirectNonceService } from './redirect-nonce.service.js';
 import { renderDeadLinkPage, renderRedirectPage } from './redirect-page.js';
 import { pageLocale } from './redirect-page.messages.js';
@@ -32,6 +33,8 @@ export interface ConfirmForm {
   trusted?: string;
   webdriver?: string;
   fingerprint?: string;
+  /** From the device telemetry script, when it ran. */
+  telemetryId?: string;
 }
 
 /** What to answer: a page (with the nonce its CSP allows) or, for a confirmed click, the app's URL. */
@@ -58,6 +61,7 @@ export class RedirectRoutingService {
     private readonly tokens: TokenService,
     private readonly nonces: RedirectNonceService,
     private readonly events: MagicLinkEventsService,
+    private readonly fingerprinting: DeviceFingerprintingService,
   ) {}
 
   /** GET or HEAD of the emailed link: the same page whatever the token's state, and an event for a known link. */
@@ -113,13 +117,43 @@ export class RedirectRoutingService {
     });
     const fingerprint = /^[0-9a-f]{16,64}$/.test(form.fingerprint ?? '') ? form.fingerprint : undefined;
     const blocking = signals.filter((signal) => !INFORMATIONAL_SIGNALS.has(signal));
-    if (blocking.length > 0) {
-      await this.events.record(link, 'blocked', { device, signals, reason: blocking[0], automatic, fingerprint });
+    const verdict = await this.verdictOf(form.telemetryId);
+    // With `fraud.requireAllowVerdict`, a confirm needs the device's ALLOW as well (docs/device-fingerprinting.md).
+    const refused =
+      blocking[0] ??
+      (this.options.fraud.requireAllowVerdict && verdict?.action !== 'ALLOW'
+        ? verdict
+          ? 'device_verdict'
+          : 'no_telemetry'
+        : undefined);
+    if (refused !== undefined) {
+      await this.events.record(link, 'blocked', {
+        device,
+        signals,
+        reason: refused,
+        automatic,
+        fingerprint,
+        verdict,
+      });
       // A refused automatic confirm falls back to the button, quietly; a refused click may simply be tried again.
       return { ...this.page(link, tokenHash, token, request, { retry: !automatic }), status: 403 };
     }
-    await this.events.record(link, 'confirm', { device, signals, automatic, fingerprint });
+    await this.events.record(link, 'confirm', { device, signals, automatic, fingerprint, verdict });
     return { status: 303, location: appUrl(link.redirectUrl!, token) };
+  }
+
+  /** The device verdict of the page's telemetry, to record on the event (and require, when configured). */
+  private async verdictOf(telemetryId: string | undefined): Promise<EventVerdict | undefined> {
+    if (telemetryId === undefined || telemetryId === '') return undefined;
+    const found = await this.fingerprinting.lookup(telemetryId);
+    return (
+      found && {
+        telemetryId,
+        action: found.verdict.action,
+        reasons: found.verdict.reasons,
+        visitorFingerprint: found.fingerprints.visitor_fingerprint,
+      }
+    );
   }
 
   private page(
@@ -134,7 +168,8 @@ export class RedirectRoutingService {
     // Relative, so it resolves from both the link's URL (…/redirect) and the confirm's (…/redirect/confirm).
     const action = request.path.endsWith('/confirm') ? 'confirm' : 'redirect/confirm';
     const locale = pageLocale(link?.locale, header(request.headers, 'accept-language'));
-    const html = renderRedirectPage(locale, { action, token, nonce, automatic, retry }, cspNonce);
+    const telemetryBase = request.path.replace(/v1\/magic_links\/redirect(\/confirm)?$/, '');
+    const html = renderRedirectPage(locale, { action, token, nonce, automatic, retry, telemetryBase }, cspNonce);
     return { status: 200, html, cspNonce };
   }
 

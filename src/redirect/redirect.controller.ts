@@ -120,6 +120,8 @@ export class RedirectController {
       .header(
         'Content-Security-Policy',
         `default-src 'none'; script-src 'nonce-${answer.cspNonce}'; style-src 'nonce-${answer.cspNonce}'; ` +
+          // The device telemetry script posts to this gateway.
+          "connect-src 'self'; " +
           `form-action ${this.formAction}; frame-ancestors 'none'; base-uri 'none'`,
       )
       .send(answer.html);
@@ -141,5 +143,6 @@ function confirmForm(body: unknown): ConfirmForm {
     trusted: field('trusted', 1),
     webdriver: field('webdriver', 1),
     fingerprint: field('fingerprint', 64),
+    telemetryId: field('telemetry_id', 64),
   };
 }

@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
 
 /** One kind of row the cleanup deletes: those whose condition holds for the cutoff. */
 interface RetentionTask {
-  name: 'events' | 'links' | 'sessions' | 'deliveries' | 'used_nonces';
+  name: 'events' | 'links' | 'sessions' | 'deliveries' | 'used_nonces' | 'telemetry' | 'device_users';
   /** Rows older than this many days are deleted; false keeps them. */
   days: number | false;
   /** Deletes one batch: `$1` is the cutoff, `$2` the batch size. */
@@ -60,6 +60,21 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       },
       // A used nonce's record expires with the nonce itself: no age to set.
       { name: 'used_nonces', days: 0, statement: batch('redirect_used_nonces', 'nonce_hash', 'expires_at < $1') },
+      {
+        name: 'telemetry',
+        days: retention.telemetryDays,
+        statement: batch('fraud_telemetry', 'telemetry_id', 'expires_at < $1'),
+      },
+      {
+        name: 'device_users',
+        days: retention.telemetryDays,
+        // Two-column key: the batch is picked by created_at alone, which its index serves.
+        statement: new FixedStatement(
+          dataSource,
+          'DELETE FROM fraud_device_users WHERE created_at IN (SELECT created_at FROM fraud_device_users ' +
+            `WHERE created_at < $1 ORDER BY created_at LIMIT $2${lock})`,
+        ),
+      },
     ];
   }
 

@@ -13,7 +13,14 @@ export function officialClient(gateway: Pick<RunningGateway, 'url'>, dispatcher?
   const warn = console.warn;
   console.warn = () => undefined;
   try {
-    return new Client({ project_id: PROJECT_ID, secret: SECRET, env: `${gateway.url}/`, dispatcher });
+    // `fraud_env` too: the client sends its fraud calls (fingerprint lookup, rules, verdict reasons) there.
+    return new Client({
+      project_id: PROJECT_ID,
+      secret: SECRET,
+      env: `${gateway.url}/`,
+      fraud_env: `${gateway.url}/`,
+      dispatcher,
+    });
   } finally {
     console.warn = warn;
   }

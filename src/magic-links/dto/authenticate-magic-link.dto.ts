@@ -38,7 +38,8 @@ export class AuthenticateOptionsDto {
   @ApiPropertyOptional({
     description:
       'Gateway extension: require that the link was confirmed on its redirect page by the device whose ' +
-      '`attributes` (ip_address and/or user_agent, at least one) are passed here. See docs/redirect-routing.md.',
+      '`attributes` (ip_address and/or user_agent, at least one) are passed here, or, with a `telemetry_id`, by ' +
+      'a device with the same visitor fingerprint. See docs/redirect-routing.md.',
     example: false,
   })
   @IsOptional()
@@ -121,7 +122,13 @@ export class AuthenticateMagicLinkDto {
   @MaxLength(128, stytchError('invalid_pkce_code_verifier', 'code_verifier must be at most 128 characters.'))
   code_verifier?: string;
 
-  @ApiPropertyOptional({ description: 'Accepted for compatibility; device fingerprinting lookups are not performed.' })
+  @ApiPropertyOptional({
+    description:
+      'The telemetry_id from `GetTelemetryID()` (docs/device-fingerprinting.md). Looked up before the token is ' +
+      'consumed: unknown or expired is 404 `telemetry_id_not_found`; with `fraud.requireAllowVerdict` it is ' +
+      'required and its verdict must be ALLOW; with `options.device_match_required` its visitor fingerprint must ' +
+      "be the one of the device that confirmed the link's redirect page.",
+  })
   @IsOptional()
   @IsString({ message: 'telemetry_id must be a string.' })
   @MaxLength(256, { message: 'telemetry_id must be at most 256 characters.' })

@@ -26,6 +26,17 @@ export class EventAttributesResponse {
   client_hints?: ClientHintsResponse;
 }
 
+export class EventVerdictResponse {
+  @ApiProperty({ example: '026ac93b-8cdf-4fcb-bfa6-36a31cfecac1' })
+  telemetry_id!: string;
+
+  @ApiProperty({ enum: ['ALLOW', 'CHALLENGE', 'BLOCK'], example: 'ALLOW' })
+  action!: string;
+
+  @ApiProperty({ type: [String], example: [] })
+  reasons!: string[];
+}
+
 export class MagicLinkEventResponse {
   @ApiProperty({ example: 'magic-link-event-test-0b8e4c2a-7d3f-4f4e-9a51-3c1f7e2d9b60' })
   event_id!: string;
@@ -78,6 +89,14 @@ export class MagicLinkEventResponse {
     example: '9f3a61c2b07d44e1',
   })
   fingerprint!: string | null;
+
+  @ApiProperty({
+    type: EventVerdictResponse,
+    nullable: true,
+    description:
+      'The device fingerprinting verdict of the telemetry the page sent with a confirm (docs/device-fingerprinting.md).',
+  })
+  verdict!: EventVerdictResponse | null;
 
   @ApiProperty({ description: 'When the link was sent (RFC 3339).', example: '2025-11-24T09:30:00.000Z' })
   sent_at!: string;
