@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { ProfilerMessage } from './cpu-profile.js';
 
@@ -14,6 +15,10 @@ export interface ChildServer {
   profile<T>(file: string, work: () => Promise<T>): Promise<T>;
   /** CPU time (user + system) the process has used so far, in seconds; undefined where /proc is missing. */
   cpuSeconds(): number | undefined;
+  /** Resident memory of the process now, in MB; undefined where /proc is missing. */
+  rssMegabytes(): number | undefined;
+  /** Milliseconds from spawning the process to its first answer on `readyPath`. */
+  startMs: number;
   /** The tail of what the process printed, to explain a failure. */
   logTail(): string;
   stop(): Promise<void>;
@@ -43,6 +48,13 @@ function cpuSecondsOf(pid: number | undefined): number | undefined {
   return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
+/** VmRSS from Linux's /proc/<pid>/status. */
+function rssMegabytesOf(pid: number | undefined): number | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/status`)) return undefined;
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : undefined;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -60,6 +72,7 @@ export async function startServer(spec: ServerSpec): Promise<ChildServer> {
   const logFile = join(spec.logDir, `${spec.name}.log`);
   const log = openSync(logFile, 'w');
   const profiling = spec.profiling === true;
+  const spawnedAt = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
     [...(profiling ? ['--import', new URL('./cpu-profile.js', import.meta.url).href] : []), spec.script],
@@ -90,14 +103,18 @@ export async function startServer(spec: ServerSpec): Promise<ChildServer> {
       child.kill('SIGKILL');
       throw new Error(`${spec.name} did not answer within 30 s:\n${logTail()}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Polled often: the time to the first answer is one of the measures.
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
+  const startMs = performance.now() - spawnedAt;
 
   return {
     name: spec.name,
     url,
     logTail,
     cpuSeconds: () => cpuSecondsOf(child.pid),
+    rssMegabytes: () => rssMegabytesOf(child.pid),
+    startMs,
     async profile(file, work) {
       if (!profiling) return work();
       const tell = (message: ProfilerMessage) =>
