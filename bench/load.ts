@@ -70,6 +70,9 @@ export function load(options: LoadOptions): Promise<LoadSample> {
         duration: options.seconds,
         amount,
         sampleInt: 100,
+        // A request still unanswered after this long counts as a timeout (autocannon's default, 10 s, is reached on
+        // a machine shared with other jobs by requests that do complete).
+        timeout: 30,
         headers: { ...(method === 'POST' && { 'content-type': 'application/json' }), ...options.headers },
         requests: [
           {
