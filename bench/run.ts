@@ -32,6 +32,8 @@ const TOKEN_HASH_KEY = randomBytes(32).toString('base64url');
 const HEADERS = { authorization: `Basic ${Buffer.from(`${PROJECT_ID}:${SECRET}`).toString('base64')}` };
 /** How long an untimed phase (seeding, topping up tokens) may take before the run gives up. */
 const UNTIMED_PHASE_SECONDS = 180;
+/** How many times an untimed phase tries again for what failed (timeouts on a machine shared with other jobs). */
+const UNTIMED_ATTEMPTS = 3;
 
 interface BenchConfig {
   scenarios: Scenario[];
@@ -501,27 +503,31 @@ interface SeededUser {
   email: string;
 }
 
-/** `config.users` users through the gateway's own API; the baseline shares the database, so it sees them too. */
+/**
+ * `config.users` users through the gateway's own API; the baseline shares the database, so it sees them too. Requests
+ * that fail or time out (a machine shared with other jobs) are tried again with new addresses, a few times.
+ */
 async function seedUsers(config: BenchConfig, gateway: ChildServer, kind: DatabaseKind): Promise<SeededUser[]> {
   progress(`${kind}: creating ${config.users} users`);
   const users: SeededUser[] = [];
-  const result = await load({
-    url: gateway.url,
-    path: '/v1/users',
-    connections: config.connections,
-    headers: HEADERS,
-    body: (index) => JSON.stringify({ email: `bench-${index}@example.com` }),
-    seconds: UNTIMED_PHASE_SECONDS,
-    amount: config.users,
-    onResponse: (status, body) => {
-      if (status !== 200) return;
-      const { user_id, user } = JSON.parse(body) as { user_id: string; user: { emails: { email: string }[] } };
-      users.push({ userId: user_id, email: user.emails[0].email });
-    },
-  });
-  if (users.length !== config.users) {
-    throw new Error(`Creating users failed: ${JSON.stringify(result.failures)}`);
+  let failures: Record<string, number> = {};
+  for (let attempt = 0; attempt < UNTIMED_ATTEMPTS && users.length < config.users; attempt++) {
+    ({ failures } = await load({
+      url: gateway.url,
+      path: '/v1/users',
+      connections: config.connections,
+      headers: HEADERS,
+      body: (index) => JSON.stringify({ email: `bench-${attempt * config.users + index}@example.com` }),
+      seconds: UNTIMED_PHASE_SECONDS,
+      amount: config.users - users.length,
+      onResponse: (status, body) => {
+        if (status !== 200) return;
+        const { user_id, user } = JSON.parse(body) as { user_id: string; user: { emails: { email: string }[] } };
+        users.push({ userId: user_id, email: user.emails[0].email });
+      },
+    }));
   }
+  if (users.length < config.users) throw new Error(`Creating users failed: ${JSON.stringify(failures)}`);
   return users;
 }
 
@@ -540,11 +546,13 @@ async function supplyTokens(
   if (missing <= 0) return;
   progress(`${kind}: ${target.name} creating ${missing} more tokens (untimed)`);
   const have = target.tokens.length;
-  const result = await load({ ...target.createLoad(UNTIMED_PHASE_SECONDS), amount: missing });
-  await target.collectTokens();
-  if (target.tokens.length - have < missing) {
-    throw new Error(`Creating tokens failed: ${JSON.stringify(result.failures)}`);
+  let failures: Record<string, number> = {};
+  for (let attempt = 0; attempt < UNTIMED_ATTEMPTS && target.tokens.length - have < missing; attempt++) {
+    const amount = missing - (target.tokens.length - have);
+    ({ failures } = await load({ ...target.createLoad(UNTIMED_PHASE_SECONDS), amount }));
+    await target.collectTokens();
   }
+  if (target.tokens.length - have < missing) throw new Error(`Creating tokens failed: ${JSON.stringify(failures)}`);
 }
 
 /**
