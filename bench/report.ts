@@ -82,7 +82,7 @@ export function formatTable(rows: Row[]): string {
           `${row.scenario} on ${row.database}, ${target}: ${result.failed} failed ${JSON.stringify(result.failures)}`,
       ),
   );
-  return [markdown(header, cells), ...notes].join('\n');
+  return [markdown(header, cells), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
 }
 
 export function formatEmailTable(rows: EmailRow[]): string {
@@ -125,7 +125,7 @@ export function formatEmailTable(rows: EmailRow[]): string {
         `${target} on ${database}: ${result.load.failed} failed ${JSON.stringify(result.load.failures)}, ` +
         `${result.delivered} of ${result.accepted} accepted mails arrived`,
     );
-  return [markdown(header, cells), ...notes].join('\n');
+  return [markdown(header, cells), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
 }
 
 export function formatStartTable(rows: StartRow[]): string {
