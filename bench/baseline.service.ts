@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { DataSource, type QueryResult } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils.js';
 
@@ -18,8 +19,9 @@ const CONSUME =
  * to create (token minted and HMAC-hashed as the gateway does), one conditional UPDATE to consume.
  */
 @Injectable()
-export class BaselineService {
+export class BaselineService implements OnModuleInit {
   private readonly sqlite: boolean;
+  private signingKey!: CryptoKey;
   private readonly insertSql: string;
   private readonly consumeSql: string;
 
@@ -31,6 +33,10 @@ export class BaselineService {
     // better-sqlite3 binds `?` in order; every `$n` above is used once and in order.
     this.insertSql = this.sqlite ? INSERT.replace(/\$\d+/g, '?') : INSERT;
     this.consumeSql = this.sqlite ? CONSUME.replace(/\$\d+/g, '?') : CONSUME;
+  }
+
+  async onModuleInit(): Promise<void> {
+    ({ privateKey: this.signingKey } = await generateKeyPair('RS256', { modulusLength: 2048 }));
   }
 
   async create(userId: string): Promise<string> {
@@ -53,6 +59,17 @@ export class BaselineService {
     const now = this.timestamp(new Date());
     const { affected } = await this.run(this.consumeSql, [now, this.hash(token), now]);
     return affected === 1;
+  }
+
+  /** The floor of a session: one RS256 signature (2048-bit key, as the gateway's) over a small claim set. */
+  sessionJwt(minutes: number): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ session: { id: randomUUID(), expires_at: now + minutes * 60 } })
+      .setProtectedHeader({ alg: 'RS256', kid: 'baseline', typ: 'JWT' })
+      .setSubject('user')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .sign(this.signingKey);
   }
 
   private hash(token: string): string {

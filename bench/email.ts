@@ -1,174 +1,127 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SMTPServer } from 'smtp-server';
-import { load, summarize } from './load.js';
-import type { Row } from './report.js';
-import { freePort, startServer, type ChildServer } from './servers.js';
+import { load, summarize, type LoadOptions, type LoadResult } from './load.js';
+import { freePort, type ChildServer } from './servers.js';
 
-// The email scenario (BENCH_SCENARIOS=email): accepted `send` requests/s at the configured connections with Redis
-// and a local SMTP sink, beside the foundation's baseline create on the same database in the same run; then
-// delivered mails/s, from the start of the send load until the sink has every accepted mail.
+// The email scenario, end to end: a sustained load of requests that each email a link, while the same process
+// delivers them to a local SMTP sink; then how many mails had arrived by the end of the load (the backlog is the
+// rest) and how long the rest took. One sink serves every target: each sends from its own address.
 
-export interface EmailBenchContext {
-  databaseUrl: string;
-  workDir: string;
-  seconds: number;
-  connections: number;
-  users: number;
-  logLevel: string;
-  /** Where to write a V8 CPU profile of the gateway during the send load and the delivery after it. */
-  cpuProfileDir: string | undefined;
-  env: Record<string, string>;
-  headers: Record<string, string>;
-  cleanups: (() => Promise<void> | void)[];
-  progress(message: string): void;
+/** An SMTP server that accepts and discards, counting mails by their envelope sender. */
+export interface MailSink {
+  url: string;
+  /** Mails accepted from `from` so far. */
+  count(from: string): number;
+  /** When the last mail from `from` was accepted (performance.now()), or 0. */
+  lastAt(from: string): number;
+  close(): Promise<void>;
 }
 
-export interface EmailBenchResult {
-  row: Row;
-  /** Mails the sink accepted, per second, from the start of the send load to the last one. */
-  mailsPerSecond: number;
-  mails: number;
-  /** The gateway's CPU time from the start of the send load to the last mail, per mail (request and delivery). */
-  cpuMsPerMail: number | undefined;
-}
-
-export async function benchEmail(context: EmailBenchContext): Promise<EmailBenchResult> {
-  const { progress } = context;
-  progress('email: starting Redis, an SMTP sink, the gateway and the baseline');
-  const redisUrl = await startRedis(context);
-  let accepted = 0;
-  let lastMailAt = 0;
-  const sinkPort = await freePort();
+export async function startMailSink(): Promise<MailSink> {
+  const counts = new Map<string, { mails: number; lastAt: number }>();
+  const port = await freePort();
   const sink = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       stream.on('data', () => undefined);
       stream.on('end', () => {
-        accepted++;
-        lastMailAt = performance.now();
+        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        const entry = counts.get(from) ?? { mails: 0, lastAt: 0 };
+        entry.mails++;
+        entry.lastAt = performance.now();
+        counts.set(from, entry);
         callback();
       });
     },
   });
-  await new Promise<void>((resolve) => sink.listen(sinkPort, '127.0.0.1', () => resolve()));
-  context.cleanups.push(() => new Promise<void>((resolve) => sink.close(() => resolve())));
-
-  const gateway = await startServer({
-    name: 'gateway-email',
-    script: 'dist/src/gateway/main.js',
-    env: {
-      ...context.env,
-      DATABASE_URL: context.databaseUrl,
-      REDIS_URL: redisUrl,
-      SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
-      // Far above what the load sends per address, so that every request is a send.
-      RATE_LIMIT_PER_EMAIL: '1000000000/60',
-      RATE_LIMIT_PER_EMAIL_HOURLY: '1000000000/3600',
-      RATE_LIMIT_EMAIL_PER_IP: '1000000000/60',
-    },
-    readyPath: '/health',
-    logDir: context.workDir,
-    profiling: context.cpuProfileDir !== undefined,
-  });
-  context.cleanups.push(() => gateway.stop());
-  const baseline = await startServer({
-    name: 'baseline-email',
-    script: 'dist/bench/baseline-main.js',
-    env: { DATABASE_URL: context.databaseUrl, BASELINE_TOKEN_HASH_KEY: context.env.MAGIC_LINKS_TOKEN_HASH_KEY },
-    readyPath: '/',
-    logDir: context.workDir,
-  });
-  context.cleanups.push(() => baseline.stop());
-
-  const users = await seed(context, gateway);
-  progress(`email: baseline create, ${context.seconds} s`);
-  const baselineSample = await load({
-    url: baseline.url,
-    path: '/v1/magic_links',
-    connections: context.connections,
-    headers: context.headers,
-    body: (index) => JSON.stringify({ user_id: users[index % users.length].userId }),
-    seconds: context.seconds,
-  });
-
-  progress(`email: gateway send, ${context.seconds} s`);
-  const started = performance.now();
-  const cpuBefore = gateway.cpuSeconds();
-  let cpuMsPerMail: number | undefined;
-  const sendSample = await gateway.profile(
-    join(context.cpuProfileDir ?? '.', 'gateway-email-send.cpuprofile'),
-    async () => {
-      const sample = await load({
-        url: gateway.url,
-        path: '/v1/magic_links/email/send',
-        connections: context.connections,
-        headers: context.headers,
-        body: (index) => JSON.stringify({ email: users[index % users.length].email }),
-        seconds: context.seconds,
-      });
-      const cpuAfter = gateway.cpuSeconds();
-      if (cpuBefore !== undefined && cpuAfter !== undefined) sample.cpuSeconds = cpuAfter - cpuBefore;
-
-      progress(`email: waiting for ${sample.succeeded} mails`);
-      const deadline = performance.now() + 600_000;
-      while (accepted < sample.succeeded && performance.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      if (accepted < sample.succeeded) {
-        throw new Error(`only ${accepted} of ${sample.succeeded} mails arrived:\n${gateway.logTail()}`);
-      }
-      const cpuDelivered = gateway.cpuSeconds();
-      if (cpuBefore !== undefined && cpuDelivered !== undefined) {
-        cpuMsPerMail = ((cpuDelivered - cpuBefore) * 1000) / accepted;
-      }
-      return sample;
-    },
-  );
-  const mailsPerSecond = accepted / ((lastMailAt - started) / 1000);
+  await new Promise<void>((resolve) => sink.listen(port, '127.0.0.1', () => resolve()));
   return {
-    row: {
-      scenario: 'email send vs create',
-      database: 'postgres',
-      gateway: summarize([sendSample]),
-      baseline: summarize([baselineSample]),
-    },
-    mailsPerSecond,
-    mails: accepted,
-    cpuMsPerMail,
+    url: `smtp://127.0.0.1:${port}`,
+    count: (from) => counts.get(from)?.mails ?? 0,
+    lastAt: (from) => counts.get(from)?.lastAt ?? 0,
+    close: () => new Promise<void>((resolve) => sink.close(() => resolve())),
   };
 }
 
-async function seed(context: EmailBenchContext, gateway: ChildServer): Promise<{ userId: string; email: string }[]> {
-  context.progress(`email: creating ${context.users} users`);
-  const users: { userId: string; email: string }[] = [];
-  await load({
-    url: gateway.url,
-    path: '/v1/users',
-    connections: context.connections,
-    headers: context.headers,
-    body: (index) => JSON.stringify({ email: `bench-mail-${index}@example.com` }),
-    seconds: 180,
-    amount: context.users,
-    onResponse: (status, body) => {
-      if (status !== 200) return;
-      const { user_id, user } = JSON.parse(body) as { user_id: string; user: { emails: { email: string }[] } };
-      users.push({ userId: user_id, email: user.emails[0].email });
-    },
-  });
-  if (users.length !== context.users) throw new Error('creating the users of the email scenario failed');
-  return users;
+/** How long no new mail must arrive before a load's mail is taken as all in. */
+const SETTLE_MS = 1000;
+
+/** What one sustained email load measured. */
+export interface EmailResult {
+  /** The accepted requests: rate, latencies, CPU per accepted request (deliveries meanwhile included). */
+  load: LoadResult;
+  accepted: number;
+  /** Mails in the sink when the load ended, and per second of the load. */
+  deliveredDuringLoad: number;
+  mailsPerSecond: number;
+  /** Accepted but not yet in the sink when the load ended. */
+  backlog: number;
+  /** From the end of the load to the last mail (0 when none was left). */
+  drainSeconds: number;
+  /**
+   * Mails that arrived by the deadline: at least `accepted` when none was lost, and up to one per connection more
+   * (requests in flight when the load stopped are not counted as accepted, yet they send their mail).
+   */
+  delivered: number;
+  /** The server's CPU from the start of the load to its last mail, per mail: request and delivery together. */
+  cpuMsPerMail: number | undefined;
 }
 
-async function startRedis(context: EmailBenchContext): Promise<string> {
+/**
+ * Runs `options` for its `seconds`, then waits (up to `drainLimitSeconds`) for the sink to have a mail from `from`
+ * for every accepted request. Mails from `from` already in the sink (a warm-up) are not counted.
+ */
+export async function sustainedEmail(
+  server: ChildServer,
+  sink: MailSink,
+  from: string,
+  options: LoadOptions,
+  drainLimitSeconds: number,
+): Promise<EmailResult> {
+  const before = sink.count(from);
+  const cpuBefore = server.cpuSeconds();
+  const sample = await load(options);
+  const loadEnded = performance.now();
+  const cpuAfterLoad = server.cpuSeconds();
+  if (cpuBefore !== undefined && cpuAfterLoad !== undefined) sample.cpuSeconds = cpuAfterLoad - cpuBefore;
+  const deliveredDuringLoad = sink.count(from) - before;
+  const deadline = loadEnded + drainLimitSeconds * 1000;
+  while (sink.count(from) - before < sample.succeeded && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // Requests still in flight when the load stopped were not counted as accepted, but their mails come too: let
+  // them arrive, so that they are not counted in the next load.
+  while (performance.now() - sink.lastAt(from) < SETTLE_MS && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const delivered = sink.count(from) - before;
+  const cpuDelivered = server.cpuSeconds();
+  const backlog = Math.max(0, sample.succeeded - deliveredDuringLoad);
+  return {
+    load: summarize([sample]),
+    accepted: sample.succeeded,
+    deliveredDuringLoad,
+    mailsPerSecond: deliveredDuringLoad / options.seconds,
+    backlog,
+    drainSeconds: backlog > 0 ? Math.max(0, (sink.lastAt(from) - loadEnded) / 1000) : 0,
+    delivered,
+    cpuMsPerMail:
+      cpuBefore !== undefined && cpuDelivered !== undefined && delivered > 0
+        ? ((cpuDelivered - cpuBefore) * 1000) / delivered
+        : undefined,
+  };
+}
+
+/** A throwaway redis-server on a free port of 127.0.0.1, for the gateway's Bull queue. */
+export async function startRedis(cleanups: (() => Promise<void> | void)[]): Promise<string> {
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', ''], {
     stdio: 'ignore',
   });
-  context.cleanups.push(
+  cleanups.push(
     () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -4,11 +4,14 @@ import { performance } from 'node:perf_hooks';
 
 export interface LoadOptions {
   url: string;
-  path: string;
+  /** POST (the default) with a JSON body, or GET with no body. */
+  method?: 'POST' | 'GET';
+  /** The path, or the path of the i-th request of this load (a GET carries its token in the query). */
+  path: string | ((index: number) => string);
   connections: number;
   headers: Record<string, string>;
-  /** The JSON body of the i-th request of this load. */
-  body(index: number): string;
+  /** The JSON body of the i-th request of this load (POST). */
+  body?(index: number): string;
   /** Stop after this many seconds … */
   seconds: number;
   /** … or after this many requests, whichever comes first. */
@@ -44,9 +47,10 @@ export interface LoadResult {
   seconds: number;
 }
 
-/** POSTs JSON bodies to one path over `connections` keep-alive connections, bounded in time and count. */
+/** Sends requests (JSON POSTs or GETs) over `connections` keep-alive connections, bounded in time and count. */
 export function load(options: LoadOptions): Promise<LoadSample> {
   const amount = options.amount;
+  const method = options.method ?? 'POST';
   const connections = amount === undefined ? options.connections : Math.min(options.connections, amount);
   let index = 0;
   let succeeded = 0;
@@ -66,12 +70,22 @@ export function load(options: LoadOptions): Promise<LoadSample> {
         duration: options.seconds,
         amount,
         sampleInt: 100,
-        headers: { 'content-type': 'application/json', ...options.headers },
+        // A request still unanswered after this long counts as a timeout (autocannon's default, 10 s, is reached on
+        // a machine shared with other jobs by requests that do complete).
+        timeout: 30,
+        headers: { ...(method === 'POST' && { 'content-type': 'application/json' }), ...options.headers },
         requests: [
           {
-            method: 'POST',
-            path: options.path,
-            setupRequest: (request) => ({ ...request, body: options.body(index++) }),
+            method,
+            path: typeof options.path === 'string' ? options.path : '/',
+            setupRequest: (request) => {
+              const i = index++;
+              return {
+                ...request,
+                ...(typeof options.path === 'function' && { path: options.path(i) }),
+                ...(options.body && { body: options.body(i) }),
+              };
+            },
             onResponse: (status, body) => {
               if (status >= 200 && status < 300) {
                 succeeded++;

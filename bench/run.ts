@@ -1,18 +1,30 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
 import { startPostgres } from '../test/support/postgres-server.js';
-import { benchEmail } from './email.js';
+import { startMailSink, startRedis, sustainedEmail, type EmailResult, type MailSink } from './email.js';
 import { load, summarize, type LoadOptions, type LoadResult, type LoadSample } from './load.js';
-import { formatTable, type Row } from './report.js';
+import {
+  formatEmailTable,
+  formatStartTable,
+  formatTable,
+  type EmailRow,
+  type Row,
+  type StartRow,
+  type TargetName,
+} from './report.js';
 import { createPostgresDatabase, freePort, startServer, type ChildServer } from './servers.js';
 
-// `npm run bench`: the gateway against a bare NestJS baseline on the same database, scenario by scenario, in one
-// run. Only 127.0.0.1 is ever contacted; every phase is bounded in time and count. Settings: docs/benchmarks.md.
+// `npm run bench`: the gateway against a bare NestJS baseline and against better-auth's magic-link plugin, on the
+// same database, scenario by scenario, in one run. Only 127.0.0.1 is ever contacted; every phase is bounded in
+// time and count. Settings: docs/benchmarks.md.
 
 type DatabaseKind = 'sqlite' | 'postgres';
+type Scenario = 'create' | 'authenticate' | 'session' | 'email';
+type Queue = 'in-process' | 'bull';
 
 const PROJECT_ID = 'project-test-00000000-0000-4000-8000-00000000be0c';
 const SECRET = 'secret-test-benchmark-only-0000000000';
@@ -20,14 +32,21 @@ const TOKEN_HASH_KEY = randomBytes(32).toString('base64url');
 const HEADERS = { authorization: `Basic ${Buffer.from(`${PROJECT_ID}:${SECRET}`).toString('base64')}` };
 /** How long an untimed phase (seeding, topping up tokens) may take before the run gives up. */
 const UNTIMED_PHASE_SECONDS = 180;
+/** How many times an untimed phase tries again for what failed (timeouts on a machine shared with other jobs). */
+const UNTIMED_ATTEMPTS = 3;
 
 interface BenchConfig {
-  /** `foundation` (create and authenticate on each database) and/or `email` (send and delivery, PostgreSQL). */
-  scenarios: string[];
+  scenarios: Scenario[];
+  /** Which of the three run; the gateway's process runs in any case (it migrates and seeds the database). */
+  targets: TargetName[];
   databases: DatabaseKind[];
+  queues: Queue[];
   seconds: number;
   rounds: number;
   warmupSeconds: number;
+  emailSeconds: number;
+  drainSeconds: number;
+  mailConcurrency: number;
   connections: number;
   users: number;
   maxTokens: number;
@@ -38,13 +57,17 @@ interface BenchConfig {
   timeoutSeconds: number;
 }
 
-function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
-  const databases = (env.BENCH_DATABASES ?? 'sqlite,postgres').split(',').map((item) => item.trim());
-  for (const database of databases) {
-    if (database !== 'sqlite' && database !== 'postgres') {
-      throw new Error(`BENCH_DATABASES="${env.BENCH_DATABASES}" must list sqlite and/or postgres, comma-separated.`);
+function list<T extends string>(env: NodeJS.ProcessEnv, name: string, fallback: string, allowed: readonly T[]): T[] {
+  const items = (env[name] || fallback).split(',').map((item) => item.trim());
+  for (const item of items) {
+    if (!allowed.includes(item as T)) {
+      throw new Error(`${name}="${env[name]}" must list some of ${allowed.join(', ')}, comma-separated.`);
     }
   }
+  return items as T[];
+}
+
+function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
   const seconds = integer(env, 'BENCH_DURATION', 10, 1, 600);
   const rounds = integer(env, 'BENCH_ROUNDS', 5, 1, 100);
   if (seconds / rounds < 1) {
@@ -52,18 +75,26 @@ function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
       `BENCH_DURATION=${seconds} split into BENCH_ROUNDS=${rounds} gives slices under 1 s: use fewer rounds.`,
     );
   }
-  const scenarios = (env.BENCH_SCENARIOS ?? 'foundation,email').split(',').map((item) => item.trim());
-  for (const scenario of scenarios) {
-    if (scenario !== 'foundation' && scenario !== 'email') {
-      throw new Error(`BENCH_SCENARIOS="${env.BENCH_SCENARIOS}" must list foundation and/or email, comma-separated.`);
-    }
-  }
   return {
-    scenarios,
-    databases: databases as DatabaseKind[],
+    scenarios: list(env, 'BENCH_SCENARIOS', 'create,authenticate,session,email', [
+      'create',
+      'authenticate',
+      'session',
+      'email',
+    ] as const),
+    targets: list(env, 'BENCH_TARGETS', 'gateway,baseline,better-auth', [
+      'gateway',
+      'baseline',
+      'better-auth',
+    ] as const),
+    databases: list(env, 'BENCH_DATABASES', 'sqlite,postgres', ['sqlite', 'postgres'] as const),
+    queues: list(env, 'BENCH_EMAIL_QUEUES', 'in-process,bull', ['in-process', 'bull'] as const),
     seconds,
     rounds,
     warmupSeconds: integer(env, 'BENCH_WARMUP', 3, 0, 600),
+    emailSeconds: integer(env, 'BENCH_EMAIL_DURATION', 60, 1, 600),
+    drainSeconds: integer(env, 'BENCH_EMAIL_DRAIN', 300, 1, 3600),
+    mailConcurrency: integer(env, 'BENCH_MAIL_CONCURRENCY', 5, 1, 100),
     connections: integer(env, 'BENCH_CONNECTIONS', 50, 1, 1000),
     users: integer(env, 'BENCH_USERS', 1000, 1, 100_000),
     maxTokens: integer(env, 'BENCH_MAX_TOKENS', 300_000, 1000, 10_000_000),
@@ -72,7 +103,7 @@ function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
     rateLimit: env.BENCH_RATE_LIMIT ?? '1000000000/60',
     postgresUrl: env.BENCH_POSTGRES_URL || undefined,
     cpuProfileDir: env.BENCH_CPU_PROFILE ? resolve(env.BENCH_CPU_PROFILE) : undefined,
-    timeoutSeconds: integer(env, 'BENCH_TIMEOUT', 1200, 60, 86_400),
+    timeoutSeconds: integer(env, 'BENCH_TIMEOUT', 1800, 60, 86_400),
   };
 }
 
@@ -106,33 +137,25 @@ function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-interface Target {
-  name: 'gateway' | 'baseline';
-  server: ChildServer;
-  /** Tokens this target created, presented in order by the authenticate loads, each once. */
-  tokens: string[];
-  nextToken: number;
-  /** The best rate (2xx/s) this target has shown so far, to size the token supply. */
-  fastest: number;
-}
-
 async function main(config: BenchConfig): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'magic-links-bench-'));
   cleanups.push(() => rmSync(workDir, { recursive: true, force: true }));
   if (config.cpuProfileDir) mkdirSync(config.cpuProfileDir, { recursive: true });
 
   let postgresAdminUrl = config.postgresUrl;
-  const needsPostgres = config.scenarios.includes('email') || config.databases.includes('postgres');
-  if (needsPostgres && !postgresAdminUrl) {
+  if (config.databases.includes('postgres') && !postgresAdminUrl) {
     progress('starting a throwaway PostgreSQL cluster');
     const server = await startPostgres(await freePort());
     cleanups.push(() => server.stop());
     postgresAdminUrl = server.url;
   }
+  const sink = await startMailSink();
+  cleanups.push(() => sink.close());
+  const redisUrl =
+    config.scenarios.includes('email') && config.queues.includes('bull') ? await startRedis(cleanups) : undefined;
 
-  const rows: Row[] = [];
-  const notes: string[] = [];
-  for (const kind of config.scenarios.includes('foundation') ? config.databases : []) {
+  const runs: DatabaseRun[] = [];
+  for (const kind of config.databases) {
     let databaseUrl: string;
     if (kind === 'sqlite') {
       databaseUrl = `sqlite:${join(workDir, 'bench.sqlite')}`;
@@ -141,36 +164,17 @@ async function main(config: BenchConfig): Promise<void> {
       cleanups.push(() => database.drop());
       databaseUrl = database.url;
     }
-    rows.push(...(await benchDatabase(config, kind, databaseUrl, workDir)));
+    runs.push(await benchDatabase(config, kind, databaseUrl, workDir, sink, redisUrl));
   }
-
-  if (config.scenarios.includes('email')) {
-    const database = await createPostgresDatabase(postgresAdminUrl!);
-    cleanups.push(() => database.drop());
-    const email = await benchEmail({
-      databaseUrl: database.url,
-      workDir,
-      seconds: config.seconds,
-      connections: config.connections,
-      users: config.users,
-      logLevel: config.logLevel,
-      cpuProfileDir: config.cpuProfileDir,
-      env: gatewayEnv(config),
-      headers: HEADERS,
-      cleanups,
-      progress,
-    });
-    rows.push(email.row);
-    notes.push(
-      `email delivery: ${email.mails} mails into the SMTP sink at ${email.mailsPerSecond.toFixed(0)} mails/s ` +
-        '(from the start of the send load to the last mail; Bull on Redis, MAIL_CONCURRENCY 5, one gateway), ' +
-        `gateway CPU ${email.cpuMsPerMail?.toFixed(2) ?? '–'} ms per mail (request and delivery)`,
-    );
-  }
+  const rs256 = await measureRs256();
 
   console.log(await describeMachine(config, postgresAdminUrl));
-  console.log(formatTable(rows));
-  for (const note of notes) console.log(note);
+  const rows = runs.flatMap((run) => run.rows);
+  if (rows.length > 0) console.log(formatTable(rows) + '\n');
+  const emailRows = runs.flatMap((run) => run.emailRows);
+  if (emailRows.length > 0) console.log(formatEmailTable(emailRows) + '\n');
+  console.log(formatStartTable(runs.flatMap((run) => run.startRows)) + '\n');
+  console.log(`one RS256 signature (2048-bit key, jose, in the bench process): ${rs256.toFixed(2)} CPU ms`);
 }
 
 /** How every measured gateway is configured: the bench's credentials, lifted rate limits, the chosen log level. */
@@ -181,131 +185,379 @@ function gatewayEnv(config: BenchConfig): Record<string, string> {
     MAGIC_LINKS_TOKEN_HASH_KEY: TOKEN_HASH_KEY,
     RATE_LIMIT_PER_IP: config.rateLimit,
     RATE_LIMIT_PER_PROJECT: config.rateLimit,
+    // Far above what the load sends per address, so that every email request is a send.
+    RATE_LIMIT_PER_EMAIL: '1000000000/60',
+    RATE_LIMIT_PER_EMAIL_HOURLY: '1000000000/3600',
+    RATE_LIMIT_EMAIL_PER_IP: config.rateLimit,
     // Every load connection comes from this one host.
     HTTP_MAX_CONNECTIONS_PER_IP: String(Math.max(256, config.connections * 2)),
     LOG_LEVEL: config.logLevel,
   };
 }
 
-async function benchDatabase(config: BenchConfig, kind: DatabaseKind, databaseUrl: string, workDir: string) {
-  progress(`${kind}: starting the gateway and the baseline`);
-  // The gateway first: its migrations create the schema that the baseline then shares.
-  const gateway = await startServer({
-    name: `gateway-${kind}`,
+interface Target {
+  name: TargetName;
+  server: ChildServer;
+  /** Tokens this target created, presented in order by the authenticate loads, each once. */
+  tokens: string[];
+  nextToken: number;
+  /** The best rate (2xx/s) this target has shown so far, to size the token supply. */
+  fastest: number;
+  /** A load that creates one link per request (the create scenario, and untimed top-ups of tokens). */
+  createLoad(seconds: number): LoadOptions;
+  /** After a create load: the tokens it made that its answers did not carry (better-auth mails them). */
+  collectTokens(): Promise<void>;
+  /** A load that presents the next unused token per request, asking for a session or not. */
+  authenticateLoad(seconds: number, session: boolean): LoadOptions;
+}
+
+/** Addresses at this domain get no mail from the better-auth bench server, which keeps their tokens instead. */
+const NO_MAIL_DOMAIN = 'no-mail.bench.example';
+const MAIL_FROM: Record<string, string> = {
+  gateway: 'gateway@bench.example',
+  'gateway-bull': 'gateway-bull@bench.example',
+  'better-auth': 'better-auth@bench.example',
+};
+
+/** One database's servers, scenarios and start-up measures. */
+interface DatabaseRun {
+  rows: Row[];
+  emailRows: EmailRow[];
+  startRows: StartRow[];
+}
+
+async function benchDatabase(
+  config: BenchConfig,
+  kind: DatabaseKind,
+  databaseUrl: string,
+  workDir: string,
+  sink: MailSink,
+  redisUrl: string | undefined,
+): Promise<DatabaseRun> {
+  const wanted = (name: TargetName) => config.targets.includes(name);
+  progress(`${kind}: starting ${config.targets.join(', ')}`);
+  // The gateway first, always: its migrations create the schema that the baseline then shares.
+  const gatewaySpec = (name: string, from: string, redis: string | undefined) => ({
+    name,
     script: 'dist/src/gateway/main.js',
-    env: { DATABASE_URL: databaseUrl, ...gatewayEnv(config) },
+    env: {
+      DATABASE_URL: databaseUrl,
+      SMTP_URL: sink.url,
+      MAIL_FROM: from,
+      MAIL_CONCURRENCY: String(config.mailConcurrency),
+      ...(redis && { REDIS_URL: redis }),
+      ...gatewayEnv(config),
+    },
     readyPath: '/health',
     logDir: workDir,
     profiling: config.cpuProfileDir !== undefined,
   });
-  cleanups.push(() => gateway.stop());
-  const baseline = await startServer({
+  const baselineSpec = {
     name: `baseline-${kind}`,
     script: 'dist/bench/baseline-main.js',
     env: { DATABASE_URL: databaseUrl, BASELINE_TOKEN_HASH_KEY: TOKEN_HASH_KEY },
     readyPath: '/',
     logDir: workDir,
     profiling: config.cpuProfileDir !== undefined,
-  });
-  cleanups.push(() => baseline.stop());
-
+  };
+  const betterAuthSpec = {
+    name: `better-auth-${kind}`,
+    script: 'dist/bench/better-auth-main.js',
+    env: {
+      DATABASE_URL: databaseUrl,
+      SMTP_URL: sink.url,
+      MAIL_FROM: MAIL_FROM['better-auth'],
+      MAIL_CONCURRENCY: String(config.mailConcurrency),
+    },
+    readyPath: '/api/auth/ok',
+    logDir: workDir,
+    profiling: config.cpuProfileDir !== undefined,
+  };
+  const servers: ChildServer[] = [];
+  const start = async (spec: Parameters<typeof startServer>[0]) => {
+    const server = await startServer(spec);
+    servers.push(server);
+    cleanups.push(() => server.stop());
+    return server;
+  };
+  const gateway = await start(gatewaySpec(`gateway-${kind}`, MAIL_FROM.gateway, undefined));
+  const targets: Target[] = [];
+  const emailRows: EmailRow[] = [];
+  const startRows: StartRow[] = [];
+  const loaded = new Map<TargetName, number | undefined>();
   try {
     const users = await seedUsers(config, gateway, kind);
-    const targets: Target[] = [
-      { name: 'gateway', server: gateway, tokens: [], nextToken: 0, fastest: 0 },
-      { name: 'baseline', server: baseline, tokens: [], nextToken: 0, fastest: 0 },
-    ];
-    const created = await compare(config, kind, 'create', targets, async (target) => createLoad(config, target, users));
-    const authenticated = await compare(config, kind, 'authenticate', targets, async (target, seconds) => {
-      await supplyTokens(config, kind, target, users, seconds);
-      return authenticateLoad(config, target);
-    });
+    if (wanted('gateway')) targets.push(stytchTarget(config, 'gateway', gateway, users));
+    if (wanted('baseline')) targets.push(stytchTarget(config, 'baseline', await start(baselineSpec), users));
+    if (wanted('better-auth')) {
+      const peer = betterAuthTarget(config, await start(betterAuthSpec));
+      // Its users exist before the measures, as the gateway's do: one sign-in and verify per address, untimed.
+      await supplyTokens(config, kind, peer, config.users, 0);
+      await load({ ...peer.authenticateLoad(UNTIMED_PHASE_SECONDS, false), amount: config.users });
+      peer.nextToken = peer.tokens.length;
+      targets.push(peer);
+    }
 
+    const rows: Row[] = [];
     const row = (scenario: string, results: Map<Target, LoadResult>): Row => ({
       scenario,
       database: kind,
-      gateway: results.get(targets[0])!,
-      baseline: results.get(targets[1])!,
+      results: Object.fromEntries([...results].map(([target, result]) => [target.name, result])),
     });
-    return [row('create', created), row('authenticate', authenticated)];
+    let baselineCreate: LoadResult | undefined;
+    if (config.scenarios.includes('create')) {
+      const created = await compare(config, kind, 'create', targets, async (target, seconds) =>
+        target.createLoad(seconds),
+      );
+      rows.push(row('create vs sign-in', created));
+      baselineCreate = [...created].find(([target]) => target.name === 'baseline')?.[1];
+    }
+    for (const session of [false, true]) {
+      if (!config.scenarios.includes(session ? 'session' : 'authenticate')) continue;
+      const scenario = session ? 'session' : 'authenticate';
+      const results = await compare(config, kind, scenario, targets, async (target, seconds) => {
+        await supplyTokens(config, kind, target, Math.ceil(2 * target.fastest * seconds), seconds);
+        return target.authenticateLoad(seconds, session);
+      });
+      rows.push(row(session ? 'authenticate with session vs verify' : 'authenticate vs verify', results));
+    }
+
+    if (config.scenarios.includes('email')) {
+      const peer = targets.find((target) => target.name === 'better-auth');
+      const emailTargets: { label: string; server: () => Promise<ChildServer>; from: string; load: LoadOptions }[] = [];
+      const gatewayLoad = (server: ChildServer): LoadOptions => ({
+        url: server.url,
+        path: '/v1/magic_links/email/login_or_create',
+        connections: config.connections,
+        headers: HEADERS,
+        body: (index) => JSON.stringify({ email: users[index % users.length].email }),
+        seconds: config.emailSeconds,
+      });
+      if (wanted('gateway') && config.queues.includes('in-process')) {
+        emailTargets.push({
+          label: 'gateway (in-process)',
+          server: async () => gateway,
+          from: MAIL_FROM.gateway,
+          load: gatewayLoad(gateway),
+        });
+      }
+      if (peer) {
+        emailTargets.push({
+          label: 'better-auth',
+          server: async () => peer.server,
+          from: MAIL_FROM['better-auth'],
+          load: {
+            url: peer.server.url,
+            path: '/api/auth/sign-in/magic-link',
+            connections: config.connections,
+            headers: {},
+            body: (index) => JSON.stringify({ email: `bench-mail-${index % config.users}@example.com` }),
+            seconds: config.emailSeconds,
+          },
+        });
+      }
+      if (wanted('gateway') && config.queues.includes('bull')) {
+        emailTargets.push({
+          label: 'gateway (Bull)',
+          server: async () => {
+            // One gateway at a time on the database: the other's sweeper would deliver this one's mail.
+            loaded.set('gateway', gateway.rssMegabytes());
+            await gateway.stop();
+            return start(gatewaySpec(`gateway-bull-${kind}`, MAIL_FROM['gateway-bull'], redisUrl));
+          },
+          from: MAIL_FROM['gateway-bull'],
+          load: gatewayLoad(gateway),
+        });
+      }
+      const results = new Map<string, EmailResult>();
+      for (const target of emailTargets) {
+        const server = await target.server();
+        const options = { ...target.load, url: server.url };
+        if (config.warmupSeconds > 0) {
+          progress(`${kind}: ${target.label} email, ${config.warmupSeconds} s warm-up`);
+          await sustainedEmail(server, sink, target.from, { ...options, seconds: config.warmupSeconds }, 120);
+        }
+        progress(`${kind}: ${target.label} email, ${config.emailSeconds} s sustained`);
+        const result = await server.profile(
+          join(config.cpuProfileDir ?? '.', `${target.label.replace(/\W+/g, '-')}-${kind}-email.cpuprofile`),
+          () => sustainedEmail(server, sink, target.from, options, config.drainSeconds),
+        );
+        results.set(target.label, result);
+        if (target.label === 'gateway (Bull)') await server.stop();
+      }
+      for (const [label, result] of results) {
+        emailRows.push({ target: label, database: kind, result, peer: results.get('better-auth'), baselineCreate });
+      }
+    }
+
+    // Start-up on the database the run leaves (migrated, with data), and memory idle and after the load.
+    for (const target of targets) {
+      if (!loaded.has(target.name)) loaded.set(target.name, target.server.rssMegabytes());
+      await target.server.stop();
+    }
+    for (const [name, spec] of [
+      ['gateway', gatewaySpec(`gateway-restart-${kind}`, MAIL_FROM.gateway, undefined)],
+      ['baseline', { ...baselineSpec, name: `baseline-restart-${kind}` }],
+      ['better-auth', { ...betterAuthSpec, name: `better-auth-restart-${kind}` }],
+    ] as const) {
+      if (!wanted(name)) continue;
+      const server = await start({ ...spec, profiling: false });
+      await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+      startRows.push({
+        target: name,
+        database: kind,
+        startMs: server.startMs,
+        idleRssMb: server.rssMegabytes(),
+        loadedRssMb: loaded.get(name),
+      });
+      await server.stop();
+    }
+    return { rows, emailRows, startRows };
   } catch (error) {
-    progress(`${kind}: gateway output:\n${gateway.logTail()}\n${kind}: baseline output:\n${baseline.logTail()}`);
+    for (const server of servers) progress(`${kind}: ${server.name} output:\n${server.logTail()}`);
     throw error;
+  } finally {
+    for (const server of servers) await server.stop();
   }
 }
 
-/** `config.users` users through the gateway's own API; the baseline shares the database, so it sees them too. */
-async function seedUsers(config: BenchConfig, gateway: ChildServer, kind: DatabaseKind): Promise<string[]> {
-  progress(`${kind}: creating ${config.users} users`);
-  const users: string[] = [];
-  const result = await load({
-    url: gateway.url,
-    path: '/v1/users',
-    connections: config.connections,
-    headers: HEADERS,
-    body: (index) => JSON.stringify({ email: `bench-${index}@example.com` }),
-    seconds: UNTIMED_PHASE_SECONDS,
-    amount: config.users,
-    onResponse: (status, body) => {
-      if (status === 200) users.push((JSON.parse(body) as { user_id: string }).user_id);
-    },
-  });
-  if (users.length !== config.users) {
-    throw new Error(`Creating users failed: ${JSON.stringify(result.failures)}`);
-  }
-  return users;
-}
+/** How long a restarted server idles before its memory is read. */
+const IDLE_SETTLE_MS = 3000;
 
-/** A create load: one embeddable link per request, for the seeded users in turn, collecting the tokens. */
-function createLoad(config: BenchConfig, target: Target, users: string[]): LoadOptions {
-  return {
-    url: target.server.url,
-    path: '/v1/magic_links',
-    connections: config.connections,
-    headers: HEADERS,
-    body: (index: number) => JSON.stringify({ user_id: users[index % users.length] }),
-    seconds: config.seconds,
-    onResponse: (status: number, body: string) => {
-      if (status === 200) target.tokens.push((JSON.parse(body) as { token: string }).token);
-    },
+/** The gateway or the baseline: the same Stytch-shaped requests, the token in the create's answer. */
+function stytchTarget(config: BenchConfig, name: TargetName, server: ChildServer, users: SeededUser[]): Target {
+  const target: Target = {
+    name,
+    server,
+    tokens: [],
+    nextToken: 0,
+    fastest: 0,
+    createLoad: (seconds) => ({
+      url: server.url,
+      path: '/v1/magic_links',
+      connections: config.connections,
+      headers: HEADERS,
+      body: (index: number) => JSON.stringify({ user_id: users[index % users.length].userId }),
+      seconds,
+      onResponse: (status: number, body: string) => {
+        if (status === 200) target.tokens.push((JSON.parse(body) as { token: string }).token);
+      },
+    }),
+    collectTokens: async () => undefined,
+    authenticateLoad: (seconds, session) => ({
+      url: server.url,
+      path: '/v1/magic_links/authenticate',
+      connections: config.connections,
+      headers: HEADERS,
+      body: () =>
+        JSON.stringify({
+          token: target.tokens[target.nextToken++],
+          ...(session && { session_duration_minutes: 60 }),
+        }),
+      seconds,
+      amount: target.tokens.length - target.nextToken,
+    }),
   };
+  return target;
 }
 
 /**
- * Tops up, untimed, the target's unused tokens to twice what its best rate so far would present in `seconds`
- * (within BENCH_MAX_TOKENS per load), so that authenticate loads end on time rather than on running out.
+ * better-auth: `POST /api/auth/sign-in/magic-link` creates a link (for the create scenario at an address that gets
+ * no mail, its token kept by the server), `GET /api/auth/magic-link/verify?token=` consumes it and always starts a
+ * session, so it is the peer of both authenticates.
+ */
+function betterAuthTarget(config: BenchConfig, server: ChildServer): Target {
+  const target: Target = {
+    name: 'better-auth',
+    server,
+    tokens: [],
+    nextToken: 0,
+    fastest: 0,
+    createLoad: (seconds) => ({
+      url: server.url,
+      path: '/api/auth/sign-in/magic-link',
+      connections: config.connections,
+      headers: {},
+      body: (index: number) => JSON.stringify({ email: `bench-${index % config.users}@${NO_MAIL_DOMAIN}` }),
+      seconds,
+    }),
+    collectTokens: async () => {
+      const response = await fetch(`${server.url}/bench/tokens`);
+      target.tokens.push(...((await response.json()) as string[]));
+    },
+    authenticateLoad: (seconds) => ({
+      url: server.url,
+      method: 'GET',
+      path: () => `/api/auth/magic-link/verify?token=${target.tokens[target.nextToken++]}`,
+      connections: config.connections,
+      headers: {},
+      seconds,
+      amount: target.tokens.length - target.nextToken,
+    }),
+  };
+  return target;
+}
+
+interface SeededUser {
+  userId: string;
+  email: string;
+}
+
+/**
+ * `config.users` users through the gateway's own API; the baseline shares the database, so it sees them too. Requests
+ * that fail or time out (a machine shared with other jobs) are tried again with new addresses, a few times.
+ */
+async function seedUsers(config: BenchConfig, gateway: ChildServer, kind: DatabaseKind): Promise<SeededUser[]> {
+  progress(`${kind}: creating ${config.users} users`);
+  const users: SeededUser[] = [];
+  let failures: Record<string, number> = {};
+  for (let attempt = 0; attempt < UNTIMED_ATTEMPTS && users.length < config.users; attempt++) {
+    ({ failures } = await load({
+      url: gateway.url,
+      path: '/v1/users',
+      connections: config.connections,
+      headers: HEADERS,
+      body: (index) => JSON.stringify({ email: `bench-${attempt * config.users + index}@example.com` }),
+      seconds: UNTIMED_PHASE_SECONDS,
+      amount: config.users - users.length,
+      onResponse: (status, body) => {
+        if (status !== 200) return;
+        const { user_id, user } = JSON.parse(body) as { user_id: string; user: { emails: { email: string }[] } };
+        users.push({ userId: user_id, email: user.emails[0].email });
+      },
+    }));
+  }
+  if (users.length < config.users) throw new Error(`Creating users failed: ${JSON.stringify(failures)}`);
+  return users;
+}
+
+/**
+ * Tops up, untimed, the target's unused tokens to `wanted` plus one per connection (within BENCH_MAX_TOKENS per
+ * load), so that authenticate loads end on time rather than on running out.
  */
 async function supplyTokens(
   config: BenchConfig,
   kind: DatabaseKind,
   target: Target,
-  users: string[],
-  seconds: number,
+  wanted: number,
+  _seconds: number,
 ): Promise<void> {
-  const wanted = Math.min(config.maxTokens, Math.ceil(2 * target.fastest * seconds) + config.connections);
-  const missing = wanted - (target.tokens.length - target.nextToken);
+  const missing = Math.min(config.maxTokens, wanted + config.connections) - (target.tokens.length - target.nextToken);
   if (missing <= 0) return;
   progress(`${kind}: ${target.name} creating ${missing} more tokens (untimed)`);
-  const result = await load({ ...createLoad(config, target, users), seconds: UNTIMED_PHASE_SECONDS, amount: missing });
-  if (result.succeeded < missing) throw new Error(`Creating tokens failed: ${JSON.stringify(result.failures)}`);
-}
-
-/** An authenticate load: each request presents the next unused token, and stops when they run out. */
-function authenticateLoad(config: BenchConfig, target: Target): LoadOptions {
-  return {
-    url: target.server.url,
-    path: '/v1/magic_links/authenticate',
-    connections: config.connections,
-    headers: HEADERS,
-    body: () => JSON.stringify({ token: target.tokens[target.nextToken++] }),
-    seconds: config.seconds,
-    amount: target.tokens.length - target.nextToken,
-  };
+  const have = target.tokens.length;
+  let failures: Record<string, number> = {};
+  for (let attempt = 0; attempt < UNTIMED_ATTEMPTS && target.tokens.length - have < missing; attempt++) {
+    const amount = missing - (target.tokens.length - have);
+    ({ failures } = await load({ ...target.createLoad(UNTIMED_PHASE_SECONDS), amount }));
+    await target.collectTokens();
+  }
+  if (target.tokens.length - have < missing) throw new Error(`Creating tokens failed: ${JSON.stringify(failures)}`);
 }
 
 /**
  * One scenario on every target: a warm-up each (JIT, connection pools, caches), then `config.rounds` timed slices
- * each, alternating which target goes first so that a machine whose load drifts favours neither.
+ * each, alternating the order of the targets so that a machine whose load drifts favours none.
  */
 async function compare(
   config: BenchConfig,
@@ -318,6 +570,7 @@ async function compare(
     for (const target of targets) {
       progress(`${kind}: ${target.name} ${scenario}, ${config.warmupSeconds} s warm-up`);
       const sample = await load({ ...(await loadFor(target, config.warmupSeconds)), seconds: config.warmupSeconds });
+      await target.collectTokens();
       target.fastest = Math.max(target.fastest, rate(sample));
     }
   }
@@ -331,6 +584,7 @@ async function compare(
         const cpuBefore = target.server.cpuSeconds();
         const sample = await load({ ...options, seconds: slice });
         const cpuAfter = target.server.cpuSeconds();
+        await target.collectTokens();
         target.fastest = Math.max(target.fastest, rate(sample));
         if (cpuBefore !== undefined && cpuAfter !== undefined) sample.cpuSeconds = cpuAfter - cpuBefore;
         samples.get(target)!.push(sample);
@@ -356,12 +610,34 @@ async function compare(
   return results;
 }
 
+/**
+ * What one RS256 signature costs here, in the bench process while nothing else of the bench runs: a 2048-bit key,
+ * jose's SignJWT (as the gateway signs session JWTs), a claim set the size of a session's.
+ */
+async function measureRs256(): Promise<number> {
+  const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048 });
+  const sign = () =>
+    new SignJWT({ 'https://stytch.com/session': { id: randomUUID(), started_at: new Date().toISOString() } })
+      .setProtectedHeader({ alg: 'RS256', kid: 'bench', typ: 'JWT' })
+      .setSubject(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
+  for (let i = 0; i < 50; i++) await sign();
+  const count = 400;
+  const before = process.cpuUsage();
+  for (let i = 0; i < count; i++) await sign();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / count;
+}
+
 async function describeMachine(config: BenchConfig, postgresUrl: string | undefined): Promise<string> {
   const cpu = cpus();
   const lines = [
     `Node ${process.version} on ${process.platform}/${process.arch}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}`,
     `${config.connections} connections; per scenario and target ${config.warmupSeconds} s warm-up, then ` +
-      `${config.seconds} s in ${config.rounds} alternating slices`,
+      `${config.seconds} s in ${config.rounds} alternating slices; email: ${config.emailSeconds} s sustained per ` +
+      `target, MAIL_CONCURRENCY ${config.mailConcurrency} (better-auth: as many pooled SMTP connections)`,
     `gateway: LOG_LEVEL=${config.logLevel}, RATE_LIMIT_PER_IP and RATE_LIMIT_PER_PROJECT=${config.rateLimit}`,
   ];
   if (postgresUrl && config.databases.includes('postgres')) {

@@ -1,11 +1,19 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { OPERATIONS_TAG } from './health.controller.js';
 
-/** The OpenAPI document at /docs-json and Swagger UI at /docs. */
+/**
+ * The OpenAPI document at /docs-json and Swagger UI at /docs. The document is built on the first request for
+ * either, not at start: building it walks every route and DTO, a good share of the start-up time.
+ */
 export function setupApiReference(app: NestFastifyApplication, options: ResolvedMagicLinksOptions): void {
+  // SwaggerModule calls the factory once, on that first request, and keeps the document.
+  SwaggerModule.setup('docs', app, () => buildDocument(app, options), { jsonDocumentUrl: 'docs-json' });
+}
+
+function buildDocument(app: NestFastifyApplication, options: ResolvedMagicLinksOptions): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('nestjs-magic-links')
     .setDescription(
@@ -25,5 +33,5 @@ export function setupApiReference(app: NestFastifyApplication, options: Resolved
   for (const parameter of document.paths['/v1/sessions/jwks/{project_id}']?.get?.parameters ?? []) {
     if ('name' in parameter && parameter.name === 'project_id') parameter.example = options.projectId;
   }
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return document;
 }

@@ -1,10 +1,8 @@
-import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { stdSerializers } from 'pino';
 import { ProjectCredentials } from '../http/project-credentials.js';
@@ -33,9 +31,18 @@ const PRETTY_LOGS = {
 /** The gateway's host module: it owns every `forRoot` (database, rate limits, logging) and mounts the library. */
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  static async forRoot(config: GatewayConfig): Promise<DynamicModule> {
     const projectId = config.magicLinks.projectId;
     const credentials = new ProjectCredentials(projectId, config.magicLinks.secret);
+    // Bull and ioredis are loaded only when Redis is configured: without it they only cost start-up time and memory.
+    let throttlerStorage: ThrottlerStorage = new MemoryThrottlerStorage();
+    const redisImports: DynamicModule[] = [];
+    if (config.redisUrl) {
+      const [{ Redis }, { BullModule }] = await Promise.all([import('ioredis'), import('@nestjs/bull')]);
+      // Fail fast when Redis is down: the request answers 503 at once rather than waiting for a reconnect.
+      throttlerStorage = new RedisThrottlerStorage(new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }));
+      redisImports.push(BullModule.forRoot({ url: config.redisUrl, prefix: 'magic-links' }));
+    }
     return {
       module: AppModule,
       imports: [
@@ -73,12 +80,9 @@ export class AppModule {
           // No X-RateLimit-* headers: Stytch sends none, the per-project ones would tell every client how much the
           // whole project is calling, and they cost six headers per response. A 429 still carries Retry-After.
           setHeaders: false,
-          // Fail fast when Redis is down: the request answers 503 at once rather than waiting for a reconnect.
-          storage: config.redisUrl
-            ? new RedisThrottlerStorage(new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }))
-            : new MemoryThrottlerStorage(),
+          storage: throttlerStorage,
         }),
-        ...(config.redisUrl ? [BullModule.forRoot({ url: config.redisUrl, prefix: 'magic-links' })] : []),
+        ...redisImports,
         TerminusModule,
         MagicLinksModule.forRoot({ ...config.magicLinks, emailQueue: config.redisUrl ? 'bull' : 'in-process' }),
       ],

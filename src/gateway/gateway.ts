@@ -48,7 +48,7 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
       connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 4)),
     }),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(await AppModule.forRoot(config), adapter, {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
