@@ -20,7 +20,8 @@ interface Backlog {
 @Injectable()
 export class EmailBacklogMetrics {
   private readonly logger = new Logger('EmailBacklogMetrics');
-  private reading: { at: number; backlog: Promise<Backlog | undefined> } | undefined;
+  /** The reading in progress: a scrape collects both gauges at once, and they share it. */
+  private reading: Promise<Backlog | undefined> | undefined;
 
   constructor(
     @InjectMetricsRegistry() registry: Registry,
@@ -50,15 +51,15 @@ export class EmailBacklogMetrics {
     });
   }
 
-  /** One reading per scrape (the two gauges are collected together); nothing when the database does not answer. */
+  /** One reading per scrape; nothing when the database does not answer (the gauges are then left out). */
   private read(): Promise<Backlog | undefined> {
-    if (this.reading && Date.now() - this.reading.at < 1000) return this.reading.backlog;
-    const backlog = this.query().catch((error: unknown) => {
-      this.logger.warn(`Email backlog not read for metrics: ${String(error)}`);
-      return undefined;
-    });
-    this.reading = { at: Date.now(), backlog };
-    return backlog;
+    this.reading ??= this.query()
+      .catch((error: unknown) => {
+        this.logger.warn(`Email backlog not read for metrics: ${String(error)}`);
+        return undefined;
+      })
+      .finally(() => (this.reading = undefined));
+    return this.reading;
   }
 
   private async query(): Promise<Backlog> {

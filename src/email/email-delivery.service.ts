@@ -84,10 +84,10 @@ export class EmailDeliveryService {
   private async failed(id: string, attempt: number, error: unknown, address: string): Promise<DeliveryOutcome> {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
     const { attempts, baseDelayMs, maxDelayMs } = this.options.email.retry;
-    this.metrics.emailAttemptFailed(mailFailureClass(error), address, attempt >= attempts);
     if (attempt >= attempts) {
       this.logger.error(`delivery ${id}: attempt ${attempt} of ${attempts} failed, giving up: ${message}`);
       await this.finish(id, attempt, { status: 'failed', lastError: message });
+      this.metrics.emailAttemptFailed(mailFailureClass(error), address, true);
       return { retry: false };
     }
     const delayMs = Math.min(baseDelayMs * 2 ** (attempt - 1), maxDelayMs);
@@ -97,6 +97,7 @@ export class EmailDeliveryService {
       lastError: message,
       nextAttemptAt: new Date(Date.now() + delayMs),
     });
+    this.metrics.emailAttemptFailed(mailFailureClass(error), address, false);
     return requeued ? { retry: true, attempt, delayMs } : { retry: false };
   }
 }

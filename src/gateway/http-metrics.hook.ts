@@ -54,15 +54,15 @@ export function instrumentHttp(app: NestFastifyApplication, registry: Registry):
   });
 }
 
-/** The route's observations, one histogram child per method and status class, made on first use. */
+/** The route's observations: one histogram child per method and status class, made on its first request. */
 function observerOf(duration: Histogram<'route' | 'method' | 'status_class'>, route: string) {
-  const byMethod = new Map<string, { observe(seconds: number): void }[]>();
+  const byMethod = new Map<string, ({ observe(seconds: number): void } | undefined)[]>();
   return (method: string, statusCode: number, elapsedMs: number): void => {
     let children = byMethod.get(method);
-    if (!children) {
-      children = STATUS_CLASSES.map((status_class) => duration.labels({ route, method, status_class }));
-      byMethod.set(method, children);
-    }
-    children[Math.min(Math.max(Math.trunc(statusCode / 100), 1), 5) - 1].observe(elapsedMs / 1000);
+    if (!children) byMethod.set(method, (children = new Array<undefined>(STATUS_CLASSES.length)));
+    const index = Math.min(Math.max(Math.trunc(statusCode / 100), 1), 5) - 1;
+    (children[index] ??= duration.labels({ route, method, status_class: STATUS_CLASSES[index] })).observe(
+      elapsedMs / 1000,
+    );
   };
 }

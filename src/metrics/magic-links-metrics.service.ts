@@ -75,9 +75,7 @@ export class MagicLinksMetrics {
     ]);
     this.blockedConfirms = counter('redirect_confirms_blocked_total', 'Confirms refused, by reason.', ['reason']);
     this.authenticated = counter('authenticate_succeeded_total', 'Magic links authenticated.', ['delivery']);
-    this.authenticateFailed = counter('authenticate_failed_total', 'Magic link authenticates refused.', [
-      'error_type',
-    ]);
+    this.authenticateFailed = counter('authenticate_failed_total', 'Magic link authenticates refused.', ['error_type']);
     this.sessionsStarted = counter('sessions_started_total', 'Sessions started.');
     this.sessionsRevoked = counter('sessions_revoked_total', 'Sessions revoked.');
     this.rateLimited = counter('rate_limited_total', 'Requests refused with 429, by throttler.', ['throttler']);

@@ -2,9 +2,9 @@ import { mailFailureClass } from './mail-failure.js';
 
 describe('mailFailureClass', () => {
   it('classes SMTP replies by their code and socket errors by theirs', () => {
-    expect(mailFailureClass(Object.assign(new Error('550 no such user'), { responseCode: 550, code: 'EMESSAGE' }))).toBe(
-      'rejected',
-    );
+    expect(
+      mailFailureClass(Object.assign(new Error('550 no such user'), { responseCode: 550, code: 'EMESSAGE' })),
+    ).toBe('rejected');
     expect(mailFailureClass(Object.assign(new Error('451 try later'), { responseCode: 451, code: 'EENVELOPE' }))).toBe(
       'deferred',
     );

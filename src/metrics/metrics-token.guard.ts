@@ -20,8 +20,8 @@ export class MetricsTokenGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const header: unknown = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>().headers
-      .authorization;
+    const header: unknown = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>()
+      .headers.authorization;
     const match = typeof header === 'string' ? /^Bearer (\S+)$/i.exec(header.trim()) : null;
     if (!timingSafeEqual(digest(match?.[1] ?? ''), this.expected)) {
       throw new StytchException('unauthorized_credentials');
