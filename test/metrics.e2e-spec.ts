@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { AUTH, freePort, startGateway, type RunningGateway } from './support/gateway.js';
 import { linkIn, startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 
@@ -245,6 +246,19 @@ describe('Prometheus metrics', () => {
     expect(samples.get('magic_links_db_pool_connections{state="in_use"}')).toBeGreaterThanOrEqual(0);
     expect(samples.get('magic_links_db_pool_waiting{}')).toBe(0);
     expect(samples.get('magic_links_db_pool_max{}')).toBe(20);
+    // The dashboard and the alert rules of docs/ query only metrics the gateway serves (the pool's: on PostgreSQL).
+    const served = new Set(
+      [(await scrape()).text, await (await fetch(portOnlyMetricsUrl)).text()].flatMap((text) =>
+        [...text.matchAll(/^# TYPE (\w+) /gm)].map(([, name]) => name),
+      ),
+    );
+    for (const file of ['docs/grafana-dashboard.json', 'docs/prometheus-alerts.yml']) {
+      const queried = readFileSync(file, 'utf8').match(/\b(?:magic_links|nodejs|process)_\w+/g)!;
+      const unknown = queried
+        .map((name) => name.replace(/_(bucket|count|sum)$/, ''))
+        .filter((name) => !served.has(name));
+      expect({ file, unknown: [...new Set(unknown)] }).toEqual({ file, unknown: [] });
+    }
     const docs = await gateway.request('GET', '/docs-json');
     expect(Object.keys(docs.body.paths)).not.toContain('/metrics');
   });
