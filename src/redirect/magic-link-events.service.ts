@@ -110,8 +110,9 @@ export class MagicLinkEventsService implements DeviceConfirmations {
   }
 
   /**
-   * Whether the caps leave room for the event, and whether it is the link's first of its type. Checked before the insert rather than with it, so requests racing
-   * for the last place may each store one: the overshoot is bounded by the requests in flight at that instant.
+   * Whether the caps leave room for the event, and whether it is the link's first of its type (for the metrics).
+   * Checked before the insert rather than with it, so requests racing for the last place may each store one: the
+   * overshoot is bounded by the requests in flight at that instant.
    * Confirms, which device matching reads, are not held to the per-address cap that views on a shared NAT could fill.
    */
   private async underCaps(event: Pick<MagicLinkEvent, 'magicLinkId' | 'type' | 'ipAddress' | 'createdAt'>) {
