@@ -16,6 +16,7 @@ export {
   type EmailTemplate,
   type MagicLinkEventLimits,
   type MagicLinksEmailOptions,
+  type MagicLinksMetricsOptions,
   type MagicLinksRetentionOptions,
   type MagicLinksSdkOptions,
   type MagicLinksFraudOptions,
@@ -28,6 +29,7 @@ export {
   type RedirectUrlType,
   type ResolvedMagicLinkEventLimits,
   type ResolvedMagicLinksOptions,
+  type ResolvedMetricsOptions,
   type ResolvedRetentionOptions,
   type ResolvedSdkOptions,
   type SuppliedSigningKey,
@@ -123,3 +125,6 @@ export { ListVerdictReasonsDto } from './fraud/dto/list-verdict-reasons.dto.js';
 export * from './fraud/dto/fingerprint-lookup.response.js';
 export * from './fraud/dto/fraud-rule.response.js';
 export * from './fraud/dto/verdict-reason.response.js';
+export { MAGIC_LINKS_METRICS_REGISTRY } from './metrics/metrics-registry.js';
+export { MagicLinksMetrics, type LinkDelivery } from './metrics/magic-links-metrics.service.js';
+export type { MailFailureClass } from './metrics/mail-failure.js';

@@ -8,6 +8,11 @@ import type { MagicLinksModuleOptions } from './options/magic-links.options.js';
  */
 export interface MagicLinksModuleExtras {
   emailQueue: 'in-process' | 'bull';
+  /**
+   * Mounts `GET /metrics` (Prometheus' text format) on the host's app, for `metrics.bearerToken`. Off by default: a
+   * host usually serves the registry (`MAGIC_LINKS_METRICS_REGISTRY`) with its own metrics.
+   */
+  metricsEndpoint?: boolean;
 }
 
 export const {
@@ -19,7 +24,7 @@ export const {
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createMagicLinksOptions')
   // Applied by MagicLinksModule.forRoot/forRootAsync, which add the chosen queue's providers.
-  .setExtras<MagicLinksModuleExtras>({ emailQueue: 'in-process' }, (definition) => definition)
+  .setExtras<MagicLinksModuleExtras>({ emailQueue: 'in-process', metricsEndpoint: false }, (definition) => definition)
   .build();
 
 /** The argument of `MagicLinksModule.forRoot()`. */

@@ -50,6 +50,12 @@ import { FraudRulesService } from './fraud/fraud-rules.service.js';
 import { TelemetryController } from './fraud/telemetry.controller.js';
 import { VerdictReasonsController } from './fraud/verdict-reasons.controller.js';
 import { VerdictReasonsService } from './fraud/verdict-reasons.service.js';
+import { EmailBacklogMetrics } from './email/email-backlog.metrics.js';
+import { MagicLinksMetrics } from './metrics/magic-links-metrics.service.js';
+import { MAGIC_LINKS_METRICS_REGISTRY } from './metrics/metrics-registry.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { MetricsTokenGuard } from './metrics/metrics-token.guard.js';
+import { Registry } from 'prom-client';
 import {
   ASYNC_OPTIONS_TYPE,
   ConfigurableModuleClass,
@@ -59,7 +65,11 @@ import {
 } from './magic-links.module-definition.js';
 import { PendingMigrationsCheck } from './migrations/pending-migrations.check.js';
 import { MAGIC_LINKS_OPTIONS } from './options/inject-magic-links-options.decorator.js';
-import { MagicLinksModuleOptions, resolveMagicLinksOptions } from './options/magic-links.options.js';
+import {
+  MagicLinksModuleOptions,
+  resolveMagicLinksOptions,
+  type ResolvedMagicLinksOptions,
+} from './options/magic-links.options.js';
 import { SessionJwtService } from './sessions/session-jwt.service.js';
 import { SessionKeysService } from './sessions/session-keys.service.js';
 import { SessionsJwksController } from './sessions/sessions-jwks.controller.js';
@@ -144,6 +154,13 @@ import { UsersStore } from './users/users.store.js';
     FraudRulesService,
     VerdictReasonsService,
     DeviceFingerprintingService,
+    {
+      provide: MAGIC_LINKS_METRICS_REGISTRY,
+      useFactory: (options: ResolvedMagicLinksOptions) => options.metrics.registry ?? new Registry(),
+      inject: [MAGIC_LINKS_OPTIONS],
+    },
+    MagicLinksMetrics,
+    EmailBacklogMetrics,
   ],
   exports: [
     MAGIC_LINKS_OPTIONS,
@@ -159,15 +176,20 @@ import { UsersStore } from './users/users.store.js';
     MagicLinkEventsService,
     RetentionService,
     DeviceFingerprintingService,
+    MAGIC_LINKS_METRICS_REGISTRY,
+    MagicLinksMetrics,
   ],
 })
 export class MagicLinksModule extends ConfigurableModuleClass {
   static override forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
-    return withEmailQueue(super.forRoot(options), options.emailQueue);
+    return withMetricsEndpoint(withEmailQueue(super.forRoot(options), options.emailQueue), options.metricsEndpoint);
   }
 
   static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
-    return withEmailQueue(super.forRootAsync(options), options.emailQueue);
+    return withMetricsEndpoint(
+      withEmailQueue(super.forRootAsync(options), options.emailQueue),
+      options.metricsEndpoint,
+    );
   }
 }
 
@@ -187,5 +209,15 @@ function withEmailQueue(module: DynamicModule, queue: MagicLinksModuleExtras['em
   return {
     ...module,
     providers: [...(module.providers ?? []), { provide: EmailQueue, useClass: InProcessEmailQueue }],
+  };
+}
+
+/** `GET /metrics` for a bearer token, only when the host asks for it (it may serve its own /metrics). */
+function withMetricsEndpoint(module: DynamicModule, endpoint: boolean | undefined) {
+  if (!endpoint) return module;
+  return {
+    ...module,
+    controllers: [...(module.controllers ?? []), MetricsController],
+    providers: [...(module.providers ?? []), MetricsTokenGuard],
   };
 }

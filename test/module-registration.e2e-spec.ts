@@ -20,6 +20,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Registry } from 'prom-client';
 import { tap, type Observable } from 'rxjs';
 // Not src/index.ts: it re-exports the throttler guard, and jest cannot load @nestjs/throttler (see the brief).
 import { MAGIC_LINKS_ENTITIES } from '../src/magic-links.entities.js';
@@ -28,6 +29,7 @@ import { MagicLinksModule } from '../src/magic-links.module.js';
 import type { MagicLinksModuleOptions } from '../src/options/magic-links.options.js';
 import { MAGIC_LINKS_MIGRATIONS } from '../src/migrations/index.js';
 import { MAX_JSON_DEPTH } from '../src/http/json-input.js';
+import { MAGIC_LINKS_METRICS_REGISTRY } from '../src/metrics/metrics-registry.js';
 import { AUTH as GATEWAY_AUTH, PROJECT_ID, SECRET, startGateway, type RunningGateway } from './support/gateway.js';
 
 const OPTIONS: MagicLinksModuleOptions = {
@@ -147,12 +149,61 @@ describe('MagicLinksModule registrations in a host app', () => {
         }),
       'MagicLinksModule options: redirectUrls.login: "/authenticate" is not an absolute URL; write it as https://host/path.',
     ],
+    [
+      'forRoot() mounting /metrics without a token',
+      () => MagicLinksModule.forRoot({ ...OPTIONS, metricsEndpoint: true }),
+      'MagicLinksModule options: metricsEndpoint: true needs metrics.bearerToken (at least 16 characters), the token Prometheus presents.',
+    ],
   ])('%s fails at start-up, saying how to fix it', async (_name, register, message) => {
     const started = NestFactory.create(hostModule(register()), new FastifyAdapter(), {
       logger: false,
       abortOnError: false,
     });
     await expect(started).rejects.toMatchObject({ name: 'MagicLinksOptionsError', message });
+  });
+
+  it("counts into the host's registry, and mounts /metrics for a bearer token only when asked", async () => {
+    const registry = new Registry();
+    const token = 'host-metrics-token-0123456789';
+    const { app, url } = await serve(
+      MagicLinksModule.forRootAsync({
+        useFactory: () => ({ ...OPTIONS, metrics: { registry, bearerToken: token } }),
+        metricsEndpoint: true,
+      }),
+    );
+    try {
+      expect(app.get(MAGIC_LINKS_METRICS_REGISTRY)).toBe(registry);
+      const created = await fetch(`${url}/v1/users`, {
+        method: 'POST',
+        headers: { authorization: AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'metrics@example.com' }),
+      });
+      const { user_id } = (await created.json()) as { user_id: string };
+      await fetch(`${url}/v1/magic_links`, {
+        method: 'POST',
+        headers: { authorization: AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify({ user_id }),
+      });
+      const counted = await registry.getSingleMetricAsString('magic_links_links_created_total');
+      expect(counted).toContain('magic_links_links_created_total{kind="embedded"} 1');
+      // The process metrics are the host's to collect into its own registry.
+      expect(registry.getSingleMetric('process_cpu_seconds_total')).toBeUndefined();
+      expect((await fetch(`${url}/metrics`)).status).toBe(401);
+      const scraped = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      expect(await scraped.text()).toContain('magic_links_links_created_total{kind="embedded"} 1');
+    } finally {
+      await app.close();
+    }
+    // Without metricsEndpoint, /metrics stays the host's path.
+    const plain = await serve(MagicLinksModule.forRoot(OPTIONS));
+    try {
+      expect((await fetch(`${plain.url}/metrics`)).status).toBe(404);
+      expect(
+        plain.app.get<Registry>(MAGIC_LINKS_METRICS_REGISTRY).getSingleMetric('process_cpu_seconds_total'),
+      ).toBeDefined();
+    } finally {
+      await plain.app.close();
+    }
   });
 
   it('refuses to start on a database without its migrations, saying how to run them', async () => {

@@ -7,6 +7,8 @@ import { EmailTemplatesService } from './email-templates.service.js';
 import { emailedMagicLinkUrl } from './magic-link-url.js';
 import { MailTransportService } from './mail-transport.service.js';
 import { TokenSealer } from './token-sealer.js';
+import { mailFailureClass } from '../metrics/mail-failure.js';
+import { MagicLinksMetrics } from '../metrics/magic-links-metrics.service.js';
 
 /** What a delivery attempt left to do: nothing, or another attempt (the `attempt`-th) after `delayMs`. */
 export type DeliveryOutcome = { retry: false } | { retry: true; attempt: number; delayMs: number };
@@ -29,6 +31,7 @@ export class EmailDeliveryService {
     private readonly templates: EmailTemplatesService,
     private readonly transport: MailTransportService,
     private readonly sealer: TokenSealer,
+    private readonly metrics: MagicLinksMetrics,
   ) {
     this.slots = pLimit(options.email.concurrency);
   }
@@ -46,6 +49,7 @@ export class EmailDeliveryService {
     if (delivery.sealedToken === null) return { retry: false };
     if (link.consumedAt !== null || link.expiresAt <= new Date()) {
       await this.finish(id, attempt, { status: 'failed', lastError: 'The link expired or was used before delivery.' });
+      this.metrics.emailAttemptFailed('link_unusable', delivery.toAddress, true);
       return { retry: false };
     }
     let messageId: string;
@@ -62,9 +66,10 @@ export class EmailDeliveryService {
       });
       messageId = await this.transport.send({ ...mail, deliveryId: id, to: delivery.toAddress, link: url });
     } catch (error) {
-      return this.failed(id, attempt, error);
+      return this.failed(id, attempt, error, delivery.toAddress);
     }
     const marked = await this.store.markSent(id, attempt, new Date(), messageId);
+    this.metrics.emailDelivered(delivery.kind, delivery.toAddress);
     // Only if this worker stalled past its claim and another claimed it too: that one may send again.
     if (!marked) this.logger.warn(`delivery ${id}: sent, but its claim had expired meanwhile`);
     return { retry: false };
@@ -76,12 +81,13 @@ export class EmailDeliveryService {
     return this.store.endAttempt(id, attempt, { ...changes, leaseUntil: null, ...(final && { sealedToken: null }) });
   }
 
-  private async failed(id: string, attempt: number, error: unknown): Promise<DeliveryOutcome> {
+  private async failed(id: string, attempt: number, error: unknown, address: string): Promise<DeliveryOutcome> {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
     const { attempts, baseDelayMs, maxDelayMs } = this.options.email.retry;
     if (attempt >= attempts) {
       this.logger.error(`delivery ${id}: attempt ${attempt} of ${attempts} failed, giving up: ${message}`);
       await this.finish(id, attempt, { status: 'failed', lastError: message });
+      this.metrics.emailAttemptFailed(mailFailureClass(error), address, true);
       return { retry: false };
     }
     const delayMs = Math.min(baseDelayMs * 2 ** (attempt - 1), maxDelayMs);
@@ -91,6 +97,7 @@ export class EmailDeliveryService {
       lastError: message,
       nextAttemptAt: new Date(Date.now() + delayMs),
     });
+    this.metrics.emailAttemptFailed(mailFailureClass(error), address, false);
     return requeued ? { retry: true, attempt, delayMs } : { retry: false };
   }
 }

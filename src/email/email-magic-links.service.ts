@@ -24,6 +24,7 @@ import { EmailTemplatesService } from './email-templates.service.js';
 import { publicUrlForEmail } from './magic-link-url.js';
 import { chooseRedirectUrl } from './redirect-urls.js';
 import { TokenSealer } from './token-sealer.js';
+import { MagicLinksMetrics } from '../metrics/magic-links-metrics.service.js';
 
 /** Stytch's defaults, in minutes (reference §2.1–§2.3). */
 export const DEFAULT_EMAIL_EXPIRATION_MINUTES: Record<EmailKind, number> = { login: 60, signup: 10080, invite: 60 };
@@ -87,6 +88,7 @@ export class EmailMagicLinksService {
     private readonly templates: EmailTemplatesService,
     private readonly queue: EmailQueue,
     private readonly store: EmailMagicLinksStore,
+    private readonly metrics: MagicLinksMetrics,
   ) {}
 
   /**
@@ -301,6 +303,7 @@ export class EmailMagicLinksService {
       if (isUniqueViolation(error)) throw new StytchException('duplicate_email');
       throw error;
     }
+    this.metrics.emailedLinkCreated(plan.kind, email.email);
     this.queue.enqueue(deliveryId, 0, 0).catch((error: unknown) => {
       this.logger.warn(`delivery ${deliveryId}: not queued now (${String(error)}); the sweeper will deliver it`);
     });

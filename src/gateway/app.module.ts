@@ -84,7 +84,11 @@ export class AppModule {
         }),
         ...redisImports,
         TerminusModule,
-        MagicLinksModule.forRoot({ ...config.magicLinks, emailQueue: config.redisUrl ? 'bull' : 'in-process' }),
+        MagicLinksModule.forRoot({
+          ...config.magicLinks,
+          emailQueue: config.redisUrl ? 'bull' : 'in-process',
+          metricsEndpoint: config.metrics.onApiPort,
+        }),
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useClass: StytchThrottlerGuard }],

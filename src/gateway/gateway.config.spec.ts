@@ -54,6 +54,7 @@ describe('loadGatewayConfig', () => {
           countryHeader: undefined,
         },
         sdk: { authorizedOrigins: undefined, pkceRequired: undefined },
+        metrics: { bearerToken: undefined, mailDomains: undefined },
       },
       developmentCredentials: true,
       databaseUrl: 'sqlite:./data/magic-links.sqlite',
@@ -80,6 +81,7 @@ describe('loadGatewayConfig', () => {
       logLevel: 'info',
       logFormat: 'json',
       tls: undefined,
+      metrics: { port: undefined, host: '0.0.0.0', onApiPort: false },
     });
   });
 
@@ -294,6 +296,29 @@ describe('loadGatewayConfig', () => {
     );
     expect(() => loadGatewayConfig({ HTTP_MAX_CONNECTIONS_PER_IP: '0' })).toThrow(
       'HTTP_MAX_CONNECTIONS_PER_IP="0" must be a whole number from 1 to 1000000.',
+    );
+  });
+
+  it('serves metrics on METRICS_PORT (on HOST unless METRICS_HOST) and, with METRICS_TOKEN, on the API port', () => {
+    expect(loadGatewayConfig({}).metrics).toEqual({ port: undefined, host: '0.0.0.0', onApiPort: false });
+    expect(loadGatewayConfig({ HOST: '127.0.0.1', METRICS_PORT: '9464' }).metrics).toEqual({
+      port: 9464,
+      host: '127.0.0.1',
+      onApiPort: false,
+    });
+    const config = loadGatewayConfig({
+      METRICS_PORT: '9464',
+      METRICS_HOST: '10.0.0.5',
+      METRICS_TOKEN: 'a-token-for-prometheus-only',
+      METRICS_MAIL_DOMAINS: 'Gmail.com, corp.example',
+    });
+    expect(config.metrics).toEqual({ port: 9464, host: '10.0.0.5', onApiPort: true });
+    expect(config.magicLinks.metrics).toEqual({
+      bearerToken: 'a-token-for-prometheus-only',
+      mailDomains: ['gmail.com', 'corp.example'],
+    });
+    expect(() => loadGatewayConfig({ METRICS_PORT: '70000' })).toThrow(
+      'METRICS_PORT="70000" must be a whole number from 1 to 65535.',
     );
   });
 

@@ -42,6 +42,17 @@ export interface GatewayConfig {
   logFormat: LogFormat;
   /** The certificate and key the gateway serves HTTPS with (`TLS_CERT_FILE`, `TLS_KEY_FILE`); plain HTTP without. */
   tls: { cert: Buffer; key: Buffer } | undefined;
+  /** Where Prometheus scrapes `/metrics`: a port of its own, and/or the API port with `METRICS_TOKEN`. */
+  metrics: MetricsEndpoints;
+}
+
+export interface MetricsEndpoints {
+  /** `METRICS_PORT`: `/metrics` without credentials on this port (unset: none). */
+  port: number | undefined;
+  /** `METRICS_HOST`: the address that port listens on (default: `HOST`). */
+  host: string;
+  /** `METRICS_TOKEN` is set: `/metrics` on the API port, for `Authorization: Bearer <token>`. */
+  onApiPort: boolean;
 }
 
 /** Bounds on what one client can hold of the server: slow or idle connections, and sockets per address. */
@@ -132,6 +143,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, stdoutIsTTY = false): 
         perLinkAndType: integer(env, 'MAGIC_LINK_EVENTS_PER_LINK', DEFAULT_EVENT_LIMITS.perLinkAndType, 1, 10_000),
         perIp: rateLimit(env, 'MAGIC_LINK_EVENTS_PER_IP', DEFAULT_EVENT_LIMITS.perIp),
       },
+      metrics: {
+        bearerToken: env.METRICS_TOKEN || undefined,
+        mailDomains: list(env.METRICS_MAIL_DOMAINS)?.map((domain) => domain.toLowerCase()),
+      },
       retention: {
         intervalMs: integer(env, 'RETENTION_INTERVAL_MS', DEFAULT_RETENTION.intervalMs, 0, 86_400_000),
         eventDays: retentionDays(env, 'RETENTION_EVENT_DAYS', DEFAULT_RETENTION.eventDays),
@@ -173,6 +188,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, stdoutIsTTY = false): 
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS) ?? 'info',
     logFormat: logFormat(env, stdoutIsTTY && !production),
     tls,
+    metrics: {
+      port: env.METRICS_PORT ? integer(env, 'METRICS_PORT', 0, 1, 65535) : undefined,
+      host: env.METRICS_HOST || (env.HOST ?? '0.0.0.0'),
+      onApiPort: Boolean(env.METRICS_TOKEN),
+    },
   };
 }
 

@@ -16,6 +16,8 @@ import { limitConnectionsPerAddress } from './connections-per-address.limit.js';
 import { closeConnectionsWhileDraining } from './drain-connections.hook.js';
 import { installMethodNotAllowed } from './method-not-allowed.hook.js';
 import { setupApiReference } from './api-reference.js';
+import { instrumentHttp } from './http-metrics.hook.js';
+import { MAGIC_LINKS_METRICS_REGISTRY } from '../metrics/metrics-registry.js';
 
 /** Largest JSON body accepted; Stytch's requests are a few hundred bytes. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -69,6 +71,10 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   // JSON only: any other body is 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
   installMethodNotAllowed(app);
+  // Only when something serves /metrics: otherwise nobody would read what the hooks cost.
+  if (config.metrics.port !== undefined || config.metrics.onApiPort) {
+    instrumentHttp(app, app.get(MAGIC_LINKS_METRICS_REGISTRY));
+  }
   closeConnectionsWhileDraining(app);
   limitConnectionsPerAddress(fastify.server, config.http.maxConnectionsPerIp, config.trustProxy);
   await app.register(helmet, { contentSecurityPolicy: false, global: true });

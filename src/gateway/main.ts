@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createGateway } from './gateway.js';
+import { serveMetrics } from './metrics-server.js';
+import { MAGIC_LINKS_METRICS_REGISTRY } from '../metrics/metrics-registry.js';
 import { DEVELOPMENT_PROJECT_ID, DEVELOPMENT_SECRET, loadGatewayConfig } from './gateway.config.js';
 import { MAGIC_LINKS_OPTIONS } from '../options/inject-magic-links-options.decorator.js';
 import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
@@ -10,6 +12,12 @@ async function main(): Promise<void> {
   const app = await createGateway(config);
   await app.listen(config.port, config.host);
   const logger = new Logger('Gateway');
+  if (config.metrics.port !== undefined) {
+    const server = await serveMetrics(app.get(MAGIC_LINKS_METRICS_REGISTRY), config.metrics.port, config.metrics.host);
+    logger.log(`Prometheus metrics on http://${config.metrics.host}:${config.metrics.port}/metrics`);
+    // The process exits after shutdown (enableShutdownHooks), so an open scrape need not hold it.
+    server.unref();
+  }
   const url = config.magicLinks.publicUrl;
   if (config.developmentCredentials) {
     logger.warn(

@@ -22,6 +22,7 @@ import { DeviceConfirmations } from './device-confirmations.js';
 import { MagicLink } from './magic-link.entity.js';
 import { codeChallengeOf, verifyPkce } from './pkce.js';
 import { DeviceFingerprintingService, type FingerprintLookup } from '../fraud/device-fingerprinting.service.js';
+import { MagicLinksMetrics } from '../metrics/magic-links-metrics.service.js';
 
 export const DEFAULT_EXPIRATION_MINUTES = 60;
 
@@ -43,6 +44,7 @@ export class MagicLinksService {
     private readonly deviceConfirmations: DeviceConfirmations,
     private readonly transactions: TransactionsService,
     private readonly fingerprinting: DeviceFingerprintingService,
+    private readonly metrics: MagicLinksMetrics,
   ) {}
 
   /**
@@ -62,6 +64,7 @@ export class MagicLinksService {
       user,
     });
     if (userId === undefined) throw new StytchException('user_not_found');
+    this.metrics.embeddableLinkCreated();
     return { userId, token };
   }
 
@@ -73,6 +76,20 @@ export class MagicLinksService {
    * email to verify, a session to issue), which one transaction then does.
    */
   async authenticate(dto: AuthenticateMagicLinkDto): Promise<AuthenticatedMagicLink> {
+    try {
+      const authenticated = await this.checkAndConsume(dto);
+      this.metrics.authenticateSucceeded(
+        authenticated.link.emailId === null ? 'embedded' : 'email',
+        authenticated.link.createdAt,
+      );
+      return authenticated;
+    } catch (error) {
+      this.metrics.authenticateRefused(error instanceof StytchException ? error.errorType : 'internal_server_error');
+      throw error;
+    }
+  }
+
+  private async checkAndConsume(dto: AuthenticateMagicLinkDto): Promise<AuthenticatedMagicLink> {
     const device = await this.deviceOf(dto);
     const authenticated = await this.consume(dto, device);
     // Counted for DEVICE_SHARED_BY_MANY_USERS: the users each device signs in.

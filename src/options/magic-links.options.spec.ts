@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import {
   MagicLinksOptionsError,
   resolveMagicLinksOptions,
@@ -161,6 +162,30 @@ describe('resolveMagicLinksOptions', () => {
       'fraud.requireAllowVerdict must be true or false.',
     );
     expect(problemWith({ ...VALID, fraud: { countryHeader: 'bad header' } })).toContain('fraud.countryHeader');
+  });
+
+  it('gives the metrics a registry of their own with the process metrics, unless the host passes its registry', () => {
+    const own = resolveMagicLinksOptions(VALID).metrics;
+    expect(own).toEqual({
+      registry: undefined,
+      defaultMetrics: true,
+      mailDomains: ['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com'],
+      bearerToken: undefined,
+    });
+    const registry = new Registry();
+    const hosts = resolveMagicLinksOptions({ ...VALID, metrics: { registry, mailDomains: ['corp.example'] } }).metrics;
+    expect(hosts).toMatchObject({ defaultMetrics: false, mailDomains: ['corp.example'] });
+    expect(hosts.registry).toBe(registry);
+  });
+
+  it('refuses metrics options that would leak or unbound labels, saying what is allowed', () => {
+    expect(problemWith({ ...VALID, metrics: { registry: {} } })).toContain('metrics.registry must be a prom-client');
+    expect(problemWith({ ...VALID, metrics: { mailDomains: ['Gmail.com'] } })).toContain('lower-case domains');
+    const many = Array.from({ length: 51 }, (_, index) => `d${index}.example`);
+    expect(problemWith({ ...VALID, metrics: { mailDomains: many } })).toContain('at most 50');
+    expect(problemWith({ ...VALID, metrics: { bearerToken: 'short' } })).toContain(
+      'metrics.bearerToken must be at least 16 characters',
+    );
   });
 
   it('refuses retention and event caps it cannot honour, saying what is allowed', () => {

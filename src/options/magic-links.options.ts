@@ -1,4 +1,5 @@
 import { createHash, createHmac, createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { Registry } from 'prom-client';
 
 export type MagicLinksEnvironment = 'test' | 'live';
 export type RedirectUrlType = 'login' | 'signup' | 'invite';
@@ -122,6 +123,43 @@ export interface ResolvedRetentionOptions {
   telemetryDays: number | false;
 }
 
+/** Prometheus metrics (docs/operations.md#metrics). */
+export interface MagicLinksMetricsOptions {
+  /** The prom-client `Registry` the module registers its metrics in: the host's own, or by default a new one. */
+  registry?: Registry;
+  /**
+   * Also collect prom-client's process and Node.js metrics (event-loop lag, heap, CPU…) into it. Default: true with
+   * the module's own registry, false with a host's (which usually collects them already).
+   */
+  defaultMetrics?: boolean;
+  /**
+   * Mail domains counted under their own `domain` label value; every other domain is `other`, so that the label
+   * never holds more than these (at most 50). Default: gmail.com, outlook.com, hotmail.com, yahoo.com, icloud.com.
+   */
+  mailDomains?: string[];
+  /**
+   * The token Prometheus presents (`Authorization: Bearer …`) to the module's `GET /metrics`, which is mounted only
+   * with `metricsEndpoint: true` beside the options; at least 16 characters.
+   */
+  bearerToken?: string;
+}
+
+export interface ResolvedMetricsOptions {
+  registry: Registry | undefined;
+  defaultMetrics: boolean;
+  mailDomains: readonly string[];
+  bearerToken: string | undefined;
+}
+
+export const DEFAULT_MAIL_DOMAINS: readonly string[] = [
+  'gmail.com',
+  'outlook.com',
+  'hotmail.com',
+  'yahoo.com',
+  'icloud.com',
+];
+export const MAX_MAIL_DOMAINS = 50;
+
 export const DEFAULT_EVENT_LIMITS: ResolvedMagicLinkEventLimits = {
   perLinkAndType: 20,
   perIp: { limit: 300, ttlSeconds: 600 },
@@ -240,6 +278,8 @@ export interface MagicLinksModuleOptions {
   sdk?: MagicLinksSdkOptions;
   /** Device fingerprinting: telemetry lifetime, verdict requirements, thresholds. */
   fraud?: MagicLinksFraudOptions;
+  /** Prometheus metrics: the registry, labels, and the token of the optional `/metrics` route. */
+  metrics?: MagicLinksMetricsOptions;
 }
 
 /** A supplied session signing key, parsed. `kid` is the JWK's own, if it had one. */
@@ -267,6 +307,7 @@ export interface ResolvedMagicLinksOptions {
   retention: ResolvedRetentionOptions;
   sdk: ResolvedSdkOptions;
   fraud: ResolvedFraudOptions;
+  metrics: ResolvedMetricsOptions;
 }
 
 export const DEFAULT_SESSION_KEY_ROTATION_DAYS = 90;
@@ -365,6 +406,42 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
     retention: resolveRetention(options.retention ?? {}),
     sdk: resolveSdk(options.sdk ?? {}),
     fraud: resolveFraud(options.fraud ?? {}),
+    metrics: resolveMetrics(options.metrics ?? {}),
+  };
+}
+
+function resolveMetrics(metrics: MagicLinksMetricsOptions): ResolvedMetricsOptions {
+  if (typeof metrics !== 'object' || metrics === null) {
+    throw new MagicLinksOptionsError(
+      'metrics must be an object (registry, defaultMetrics, mailDomains, bearerToken), or omitted.',
+    );
+  }
+  const { registry, bearerToken } = metrics;
+  if (registry !== undefined && (typeof registry !== 'object' || typeof registry?.registerMetric !== 'function')) {
+    throw new MagicLinksOptionsError(
+      "metrics.registry must be a prom-client Registry (new Registry(), or prom-client's register).",
+    );
+  }
+  const mailDomains = metrics.mailDomains ?? DEFAULT_MAIL_DOMAINS;
+  if (
+    !Array.isArray(mailDomains) ||
+    mailDomains.length > MAX_MAIL_DOMAINS ||
+    !mailDomains.every((domain) => typeof domain === 'string' && /^[a-z0-9.-]{1,253}$/.test(domain))
+  ) {
+    throw new MagicLinksOptionsError(
+      `metrics.mailDomains must be at most ${MAX_MAIL_DOMAINS} lower-case domains such as "gmail.com".`,
+    );
+  }
+  if (bearerToken !== undefined && (typeof bearerToken !== 'string' || bearerToken.length < 16)) {
+    throw new MagicLinksOptionsError(
+      'metrics.bearerToken must be at least 16 characters (for example: openssl rand -base64 32), or omitted.',
+    );
+  }
+  return {
+    registry,
+    defaultMetrics: metrics.defaultMetrics ?? registry === undefined,
+    mailDomains: [...new Set(mailDomains)],
+    bearerToken,
   };
 }
 

@@ -12,6 +12,7 @@ import { DeviceConfirmations } from '../magic-links/device-confirmations.js';
 import type { MagicLink } from '../magic-links/magic-link.entity.js';
 import type { BotSignal } from './bot-signals.js';
 import { MagicLinkEvent, type MagicLinkEventType } from './magic-link-event.entity.js';
+import { MagicLinksMetrics } from '../metrics/magic-links-metrics.service.js';
 
 /** The most events one listing returns, newest kept. */
 export const MAX_LISTED_EVENTS = 200;
@@ -48,6 +49,7 @@ export class MagicLinkEventsService implements DeviceConfirmations {
     @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
     @InjectRepository(MagicLinkEvent) private readonly events: Repository<MagicLinkEvent>,
     @InjectDataSource() dataSource: DataSource,
+    private readonly metrics: MagicLinksMetrics,
   ) {
     this.stored = new FixedStatement(
       dataSource,
@@ -83,8 +85,10 @@ export class MagicLinkEventsService implements DeviceConfirmations {
       sentAt: link.createdAt,
       createdAt: new Date(),
     } satisfies Omit<MagicLinkEvent, 'magicLink'>;
-    const stored = (await this.underCaps(event)) && (await this.insert(event));
+    const caps = await this.underCaps(event);
+    const stored = caps.room && (await this.insert(event));
     const seconds = secondsSinceSent(event);
+    this.metrics.redirectEvent(type, details, seconds, stored && type === 'view' && caps.firstOfType);
     this.logger.log(
       {
         magic_link_event: type,
@@ -106,8 +110,9 @@ export class MagicLinkEventsService implements DeviceConfirmations {
   }
 
   /**
-   * Whether the caps leave room for the event. Checked before the insert rather than with it, so requests racing
-   * for the last place may each store one: the overshoot is bounded by the requests in flight at that instant.
+   * Whether the caps leave room for the event, and whether it is the link's first of its type (for the metrics).
+   * Checked before the insert rather than with it, so requests racing for the last place may each store one: the
+   * overshoot is bounded by the requests in flight at that instant.
    * Confirms, which device matching reads, are not held to the per-address cap that views on a shared NAT could fill.
    */
   private async underCaps(event: Pick<MagicLinkEvent, 'magicLinkId' | 'type' | 'ipAddress' | 'createdAt'>) {
@@ -122,7 +127,10 @@ export class MagicLinkEventsService implements DeviceConfirmations {
       perIp.limit,
     ]);
     const counts = records[0] as { of_link: number | string; of_ip: number | string };
-    return Number(counts.of_link) < perLinkAndType && (event.type === 'confirm' || Number(counts.of_ip) < perIp.limit);
+    return {
+      room: Number(counts.of_link) < perLinkAndType && (event.type === 'confirm' || Number(counts.of_ip) < perIp.limit),
+      firstOfType: Number(counts.of_link) === 0,
+    };
   }
 
   /** Stores the event; false when its link was deleted meanwhile (the retention cleanup removed it). */

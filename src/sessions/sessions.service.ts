@@ -19,6 +19,7 @@ import { SessionKeysService, type SigningKey } from './session-keys.service.js';
 import { presentSession } from './session.presenter.js';
 import { Session } from './session.entity.js';
 import { SessionsStore, type SessionRow } from './sessions.store.js';
+import { MagicLinksMetrics } from '../metrics/magic-links-metrics.service.js';
 
 /** A session named by its token or its JWT. An empty string counts as absent: it is what a session-less authenticate returns. */
 export interface SessionCredentials {
@@ -79,6 +80,7 @@ export class SessionsService {
     private readonly tokens: TokenService,
     private readonly jwts: SessionJwtService,
     private readonly keys: SessionKeysService,
+    private readonly metrics: MagicLinksMetrics,
   ) {}
 
   /**
@@ -163,6 +165,7 @@ export class SessionsService {
     else if (dto.session_token) where = { tokenHash: this.tokens.hash(dto.session_token) };
     else where = { id: (await this.jwts.verify(dto.session_jwt!)).sessionId };
     if (!(await this.store.deleteLive(where, new Date()))) throw new StytchException('session_not_found');
+    this.metrics.sessionRevoked();
   }
 
   /** `GET /v1/sessions`: the user's live sessions, oldest first. */
@@ -219,6 +222,7 @@ export class SessionsService {
       customClaims: applyCustomClaims(null, plan.customClaims),
     };
     await this.store.insert(manager, session);
+    this.metrics.sessionStarted();
     return session;
   }
 

@@ -23,6 +23,10 @@ export interface SmtpSink {
   hangNext(count: number): void;
   /** How many messages were left unanswered so far. */
   hung(): number;
+  /** The next `count` messages are refused with `550 5.1.1 Mailbox unavailable` (a permanent failure). */
+  rejectNext(count: number): void;
+  /** How many messages were refused so far. */
+  rejected(): number;
   /** Stops listening (connections are dropped): an SMTP outage. */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -35,6 +39,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const mails: SinkMail[] = [];
   let toHang = 0;
   let hangingNow = 0;
+  let toReject = 0;
+  let rejectedNow = 0;
   let server: SMTPServer;
 
   const create = () =>
@@ -50,6 +56,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
             toHang--;
             hangingNow++;
             return; // never answered
+          }
+          if (toReject > 0) {
+            toReject--;
+            rejectedNow++;
+            callback(Object.assign(new Error('5.1.1 Mailbox unavailable'), { responseCode: 550 }));
+            return;
           }
           void simpleParser(Buffer.concat(chunks)).then((parsed) => {
             for (const recipient of session.envelope.rcptTo) mails.push({ to: recipient.address, parsed });
@@ -84,6 +96,10 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       toHang = count;
     },
     hung: () => hangingNow,
+    rejectNext(count) {
+      toReject = count;
+    },
+    rejected: () => rejectedNow,
     stop: () =>
       new Promise<void>((resolve) => {
         // Drop open connections too, as a crashed server would.
