@@ -1,0 +1,138 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DateUtils } from 'typeorm/util/DateUtils.js';
+import { EntityRows } from '../database/entity-rows.js';
+import { UserEmail } from './user-email.entity.js';
+import { User } from './user.entity.js';
+import type { SearchFilter, SearchQuery } from './users-search.filters.js';
+
+/** Bound values of one statement, with the placeholder syntax of its database. */
+class Parameters {
+  readonly values: unknown[] = [];
+  constructor(private readonly sqlite: boolean) {}
+
+  add(value: string | Date | number): string {
+    this.values.push(this.sqlite && value instanceof Date ? DateUtils.mixedDateToUtcDatetimeString(value) : value);
+    return this.sqlite ? '?' : `$${this.values.length}`;
+  }
+
+  list(values: string[]): string {
+    return values.map((value) => this.add(value)).join(', ');
+  }
+}
+
+// Above every character an email address holds: `prefix <= x < prefix + MAX_CHAR` is "x starts with prefix".
+const MAX_CHAR = '\u{10FFFF}';
+
+/**
+ * The search statements. Each filter is written so that one index of migration UsersSearch1764960000000 answers
+ * it, and the page is read in (created_at, id) order from the index on those two columns.
+ */
+@Injectable()
+export class UsersSearchStore {
+  private readonly sqlite: boolean;
+  private readonly userRows: EntityRows<User>;
+  private readonly emailRows: EntityRows<UserEmail>;
+  /** The domain of `e.email_normalized`, spelled exactly as the expression index on it is. */
+  private readonly domain: string;
+  /** `e.email_normalized` compared byte-wise, so that a range is a prefix match whatever the database's collation. */
+  private readonly address: string;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.sqlite = dataSource.options.type === 'better-sqlite3';
+    this.userRows = new EntityRows(dataSource, User, 'u');
+    this.emailRows = new EntityRows(dataSource, UserEmail, 'e');
+    this.domain = this.sqlite
+      ? `substr(e.email_normalized, instr(e.email_normalized, '@') + 1)`
+      : `(split_part(e.email_normalized, '@', 2) COLLATE "C")`;
+    this.address = this.sqlite ? 'e.email_normalized' : `(e.email_normalized COLLATE "C")`;
+  }
+
+  /** How many users match. */
+  async count(query: SearchQuery): Promise<number> {
+    const parameters = new Parameters(this.sqlite);
+    const where = this.where(query, parameters);
+    const [row] = await this.run<{ total: string | number }>(
+      `SELECT COUNT(*) AS total FROM users u${where ? ` WHERE ${where}` : ''}`,
+      parameters,
+    );
+    return Number(row.total);
+  }
+
+  /** Up to `limit` matching users after `after` in (created_at, id) order, with their emails. */
+  async page(query: SearchQuery, limit: number, after?: { createdAt: Date; userId: string }): Promise<User[]> {
+    const parameters = new Parameters(this.sqlite);
+    const conditions: string[] = [];
+    const where = this.where(query, parameters);
+    if (where) conditions.push(`(${where})`);
+    if (after) {
+      conditions.push(`(u.created_at, u.id) > (${parameters.add(after.createdAt)}, ${parameters.add(after.userId)})`);
+    }
+    const rows = await this.run(
+      `SELECT ${this.userRows.select} FROM users u` +
+        (conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '') +
+        ` ORDER BY u.created_at, u.id LIMIT ${parameters.add(limit)}`,
+      parameters,
+    );
+    const users = rows.map((row) => this.userRows.read(row)!);
+    if (users.length === 0) return users;
+    const emailParameters = new Parameters(this.sqlite);
+    const emailRows = await this.run(
+      `SELECT ${this.emailRows.select} FROM user_emails e WHERE e.user_id IN (${emailParameters.list(users.map((user) => user.id))})`,
+      emailParameters,
+    );
+    const byUser = new Map(users.map((user) => [user.id, (user.emails = [] as UserEmail[])]));
+    for (const row of emailRows) {
+      const email = this.emailRows.read(row)!;
+      byUser.get(email.userId)?.push(email);
+    }
+    return users;
+  }
+
+  private where(query: SearchQuery, parameters: Parameters): string {
+    return query.filters
+      .map((filter) => `(${this.condition(filter, parameters)})`)
+      .join(query.operator === 'AND' ? ' AND ' : ' OR ');
+  }
+
+  private condition(filter: SearchFilter, parameters: Parameters): string {
+    const emails = (condition: string) => `u.id IN (SELECT e.user_id FROM user_emails e WHERE ${condition})`;
+    switch (filter.kind) {
+      case 'user_id':
+        return `u.id IN (${parameters.list(filter.values)})`;
+      case 'external_id':
+        return `u.external_id IN (${parameters.list(filter.values)})`;
+      case 'status':
+        return `u.status = ${parameters.add(filter.status)}`;
+      case 'created_at':
+        return [
+          filter.after && `u.created_at > ${parameters.add(filter.after)}`,
+          filter.before && `u.created_at < ${parameters.add(filter.before)}`,
+        ]
+          .filter(Boolean)
+          .join(' AND ');
+      case 'email_id':
+        return emails(`e.id IN (${parameters.list(filter.values)})`);
+      case 'email_address':
+        return emails(`e.email_normalized IN (${parameters.list(filter.values)})`);
+      case 'email_domain':
+        return emails(`${this.domain} IN (${parameters.list(filter.values)})`);
+      case 'email_address_fuzzy': {
+        const range = (column: string) =>
+          `${column} >= ${parameters.add(filter.prefix)} AND ${column} < ${parameters.add(filter.prefix + MAX_CHAR)}`;
+        return (
+          `u.id IN (SELECT e.user_id FROM user_emails e WHERE ${range(this.address)} ` +
+          `UNION SELECT e.user_id FROM user_emails e WHERE ${range(this.domain)})`
+        );
+      }
+      case 'email_verified':
+        // A user "has a verified email" or has none: false is the complement of true, as Stytch's phone_verified.
+        return `${filter.verified ? '' : 'NOT '}EXISTS (SELECT 1 FROM user_emails e WHERE e.user_id = u.id AND e.verified = TRUE)`;
+    }
+  }
+
+  private run<T = Record<string, unknown>>(sql: string, parameters: Parameters): Promise<T[]> {
+    return this.dataSource.query<T[]>(sql, parameters.values);
+  }
+}
