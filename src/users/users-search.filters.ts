@@ -3,7 +3,8 @@ import { StytchException } from '../http/stytch.exception.js';
 
 /** One operand of a search, checked and normalized. Email values are lower-cased, as `email_normalized` stores them. */
 export type SearchFilter =
-  | { kind: 'user_id' | 'email_id' | 'email_address' | 'external_id' | 'email_domain'; values: string[] }
+  | { kind: 'user_id' | 'external_id'; values: string[] }
+  | { kind: 'email_id' | 'email_address' | 'email_domain'; values: string[] }
   | { kind: 'email_address_fuzzy'; prefix: string }
   | { kind: 'email_verified'; verified: boolean }
   | { kind: 'status'; status: 'active' | 'pending' }

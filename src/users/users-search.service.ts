@@ -21,9 +21,10 @@ export class UsersSearchService {
     const limit = dto.limit || DEFAULT_SEARCH_LIMIT;
     const after = dto.cursor === undefined ? undefined : decodeCursor(dto.cursor, query);
     // One user more than the page tells whether another page follows.
+    const plan = await this.store.plan(query);
     const [users, total] = await Promise.all([
-      this.store.page(query, limit + 1, after),
-      after ? after.total : this.store.count(query),
+      this.store.page(query, plan, limit + 1, after),
+      after ? after.total : this.store.count(query, plan),
     ]);
     const last = users.length > limit ? users[limit - 1] : undefined;
     return {

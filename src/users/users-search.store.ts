@@ -22,6 +22,17 @@ class Parameters {
   }
 }
 
+/** Up to this many matches a search counts its total exactly. */
+export const SEARCH_EXACT_TOTAL = 10_000;
+
+type EmailFilter = Extract<
+  SearchFilter,
+  { kind: 'email_id' | 'email_address' | 'email_domain' | 'email_address_fuzzy' }
+>;
+
+/** How each email filter of a query is read (`UsersSearchStore.plan`); a filter it does not list is read `in`. */
+export type SearchPlan = Map<SearchFilter, 'in' | 'exists'>;
+
 // Above every character an email address holds: `prefix <= x < prefix + MAX_CHAR` is "x starts with prefix".
 const MAX_CHAR = '\u{10FFFF}';
 
@@ -49,22 +60,57 @@ export class UsersSearchStore {
     this.address = this.sqlite ? 'e.email_normalized' : `(e.email_normalized COLLATE "C")`;
   }
 
-  /** How many users match. */
-  async count(query: SearchQuery): Promise<number> {
+  /**
+   * How many users match, exactly when there are at most `SEARCH_EXACT_TOTAL` or no filter at all; otherwise -1,
+   * Stytch's "totals disabled": an exact count of a broad filter reads every match, seconds over a million users.
+   */
+  async count(query: SearchQuery, plan: SearchPlan): Promise<number> {
+    if (query.filters.length === 0) {
+      const [row] = await this.run<{ total: string | number }>(
+        'SELECT COUNT(*) AS total FROM users u',
+        new Parameters(this.sqlite),
+      );
+      return Number(row.total);
+    }
     const parameters = new Parameters(this.sqlite);
-    const where = this.where(query, parameters);
+    const where = this.where(query, plan, parameters);
     const [row] = await this.run<{ total: string | number }>(
-      `SELECT COUNT(*) AS total FROM users u${where ? ` WHERE ${where}` : ''}`,
+      `SELECT COUNT(*) AS total FROM (SELECT 1 FROM users u WHERE ${where} LIMIT ${parameters.add(SEARCH_EXACT_TOTAL + 1)}) matches`,
       parameters,
     );
-    return Number(row.total);
+    const total = Number(row.total);
+    return total > SEARCH_EXACT_TOTAL ? -1 : total;
+  }
+
+  /**
+   * How each email filter is best read: through the emails that match (`IN`), when few users have them, or by
+   * walking users in page order and probing each one's emails (`EXISTS`), when many do. Without this choice a
+   * filter such as gmail.com builds the list of every match (hundreds of thousands) before returning a page of 100.
+   */
+  async plan(query: SearchQuery): Promise<SearchPlan> {
+    const plan: SearchPlan = new Map();
+    for (const filter of query.filters) {
+      if (filter.kind !== 'email_domain' && filter.kind !== 'email_address_fuzzy') continue;
+      const parameters = new Parameters(this.sqlite);
+      const [row] = await this.run<{ n: string | number }>(
+        `SELECT COUNT(*) AS n FROM (${this.matchingEmails(filter, parameters)} LIMIT ${parameters.add(SEARCH_EXACT_TOTAL + 1)}) matches`,
+        parameters,
+      );
+      plan.set(filter, Number(row.n) > SEARCH_EXACT_TOTAL ? 'exists' : 'in');
+    }
+    return plan;
   }
 
   /** Up to `limit` matching users after `after` in (created_at, id) order, with their emails. */
-  async page(query: SearchQuery, limit: number, after?: { createdAt: Date; userId: string }): Promise<User[]> {
+  async page(
+    query: SearchQuery,
+    plan: SearchPlan,
+    limit: number,
+    after?: { createdAt: Date; userId: string },
+  ): Promise<User[]> {
     const parameters = new Parameters(this.sqlite);
     const conditions: string[] = [];
-    const where = this.where(query, parameters);
+    const where = this.where(query, plan, parameters);
     if (where) conditions.push(`(${where})`);
     if (after) {
       conditions.push(`(u.created_at, u.id) > (${parameters.add(after.createdAt)}, ${parameters.add(after.userId)})`);
@@ -90,14 +136,13 @@ export class UsersSearchStore {
     return users;
   }
 
-  private where(query: SearchQuery, parameters: Parameters): string {
+  private where(query: SearchQuery, plan: SearchPlan, parameters: Parameters): string {
     return query.filters
-      .map((filter) => `(${this.condition(filter, parameters)})`)
+      .map((filter) => `(${this.condition(filter, plan.get(filter) ?? 'in', parameters)})`)
       .join(query.operator === 'AND' ? ' AND ' : ' OR ');
   }
 
-  private condition(filter: SearchFilter, parameters: Parameters): string {
-    const emails = (condition: string) => `u.id IN (SELECT e.user_id FROM user_emails e WHERE ${condition})`;
+  private condition(filter: SearchFilter, read: 'in' | 'exists', parameters: Parameters): string {
     switch (filter.kind) {
       case 'user_id':
         return `u.id IN (${parameters.list(filter.values)})`;
@@ -112,24 +157,46 @@ export class UsersSearchStore {
         ]
           .filter(Boolean)
           .join(' AND ');
-      case 'email_id':
-        return emails(`e.id IN (${parameters.list(filter.values)})`);
-      case 'email_address':
-        return emails(`e.email_normalized IN (${parameters.list(filter.values)})`);
-      case 'email_domain':
-        return emails(`${this.domain} IN (${parameters.list(filter.values)})`);
-      case 'email_address_fuzzy': {
-        const range = (column: string) =>
-          `${column} >= ${parameters.add(filter.prefix)} AND ${column} < ${parameters.add(filter.prefix + MAX_CHAR)}`;
-        return (
-          `u.id IN (SELECT e.user_id FROM user_emails e WHERE ${range(this.address)} ` +
-          `UNION SELECT e.user_id FROM user_emails e WHERE ${range(this.domain)})`
-        );
-      }
       case 'email_verified':
         // A user "has a verified email" or has none: false is the complement of true, as Stytch's phone_verified.
         return `${filter.verified ? '' : 'NOT '}EXISTS (SELECT 1 FROM user_emails e WHERE e.user_id = u.id AND e.verified = TRUE)`;
+      default:
+        if (read === 'exists') {
+          return `EXISTS (SELECT 1 FROM user_emails e WHERE e.user_id = u.id AND (${this.emailCondition(filter, parameters)}))`;
+        }
+        return `u.id IN (${this.matchingEmails(filter, parameters)})`;
     }
+  }
+
+  /** `SELECT e.user_id …` of the emails that match an email filter, each branch through its own index. */
+  private matchingEmails(filter: EmailFilter, parameters: Parameters): string {
+    if (filter.kind === 'email_address_fuzzy') {
+      return (
+        `SELECT e.user_id FROM user_emails e WHERE ${this.prefix(this.address, filter.prefix, parameters)} ` +
+        `UNION SELECT e.user_id FROM user_emails e WHERE ${this.prefix(this.domain, filter.prefix, parameters)}`
+      );
+    }
+    return `SELECT e.user_id FROM user_emails e WHERE ${this.emailCondition(filter, parameters)}`;
+  }
+
+  private emailCondition(filter: EmailFilter, parameters: Parameters): string {
+    switch (filter.kind) {
+      case 'email_id':
+        return `e.id IN (${parameters.list(filter.values)})`;
+      case 'email_address':
+        return `e.email_normalized IN (${parameters.list(filter.values)})`;
+      case 'email_domain':
+        return `${this.domain} IN (${parameters.list(filter.values)})`;
+      case 'email_address_fuzzy':
+        return (
+          `(${this.prefix(this.address, filter.prefix, parameters)}) OR ` +
+          `(${this.prefix(this.domain, filter.prefix, parameters)})`
+        );
+    }
+  }
+
+  private prefix(column: string, prefix: string, parameters: Parameters): string {
+    return `${column} >= ${parameters.add(prefix)} AND ${column} < ${parameters.add(prefix + MAX_CHAR)}`;
   }
 
   private run<T = Record<string, unknown>>(sql: string, parameters: Parameters): Promise<T[]> {
