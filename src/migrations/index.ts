@@ -5,6 +5,7 @@ import { MagicLinkEvents1764600000000 } from './1764600000000-magic-link-events.
 import { RedirectLimitsAndRetention1764800000000 } from './1764800000000-redirect-limits-and-retention.js';
 import { DeviceFingerprinting1765100000000 } from './1765100000000-device-fingerprinting.js';
 import { UsersSearch1764960000000 } from './1764960000000-users-search.js';
+import { StytchImports1764970000000 } from './1764970000000-stytch-imports.js';
 
 /** Every schema migration of the module, oldest first: pass them to the host's DataSource `migrations`. */
 export const MAGIC_LINKS_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MAGIC_LINKS_MIGRATIONS = [
   RedirectLimitsAndRetention1764800000000,
   DeviceFingerprinting1765100000000,
   UsersSearch1764960000000,
+  StytchImports1764970000000,
 ];
