@@ -49,11 +49,6 @@ export class UsersSearchStore {
   private readonly domain: string;
   /** `e.email_normalized` compared byte-wise, so that a range is a prefix match whatever the database's collation. */
   private readonly address: string;
-  /**
-   * `user_emails e` read through its user_id index. Without statistics SQLite may probe a user's emails through
-   * the domain index instead, reading every email of the domain for each user walked.
-   */
-  private readonly emailsOfUser: string;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.sqlite = dataSource.options.type === 'better-sqlite3';
@@ -63,7 +58,6 @@ export class UsersSearchStore {
       ? `substr(e.email_normalized, instr(e.email_normalized, '@') + 1)`
       : `(split_part(e.email_normalized, '@', 2) COLLATE "C")`;
     this.address = this.sqlite ? 'e.email_normalized' : `(e.email_normalized COLLATE "C")`;
-    this.emailsOfUser = this.sqlite ? 'user_emails e INDEXED BY "IDX_user_emails_user_id_verified"' : 'user_emails e';
   }
 
   /**
@@ -165,13 +159,33 @@ export class UsersSearchStore {
           .join(' AND ');
       case 'email_verified':
         // A user "has a verified email" or has none: false is the complement of true, as Stytch's phone_verified.
-        return `${filter.verified ? '' : 'NOT '}EXISTS (SELECT 1 FROM ${this.emailsOfUser} WHERE e.user_id = u.id AND e.verified = TRUE)`;
+        return this.hasEmail('e.verified = TRUE', filter.verified);
       default:
         if (read === 'exists') {
-          return `EXISTS (SELECT 1 FROM ${this.emailsOfUser} WHERE e.user_id = u.id AND (${this.emailCondition(filter, parameters)}))`;
+          return this.hasEmail(this.emailCondition(filter, parameters), true);
         }
-        return `u.id IN (${this.matchingEmails(filter, parameters)})`;
+        // PostgreSQL reads an ARRAY(subquery) once, then looks ids up in the primary key, also under OR; an IN
+        // (subquery) there is a hashed filter that walks every user when ORed with another condition.
+        return this.sqlite
+          ? `u.id IN (${this.matchingEmails(filter, parameters)})`
+          : `u.id = ANY(ARRAY(${this.matchingEmails(filter, parameters)}))`;
     }
+  }
+
+  /**
+   * Whether user `u` has (or, `has` false, lacks) an email meeting `condition`, probed through its user_id index
+   * for each user walked. On SQLite the index is named: without statistics it may pick the domain index instead
+   * and read every email of the domain for each user. On PostgreSQL a scalar subquery, which, unlike EXISTS, is
+   * never turned into a join that first reads every matching email of the table.
+   */
+  private hasEmail(condition: string, has: boolean): string {
+    if (this.sqlite) {
+      return (
+        `${has ? '' : 'NOT '}EXISTS (SELECT 1 FROM user_emails e INDEXED BY "IDX_user_emails_user_id_verified" ` +
+        `WHERE e.user_id = u.id AND (${condition}))`
+      );
+    }
+    return `(SELECT 1 FROM user_emails e WHERE e.user_id = u.id AND (${condition}) LIMIT 1) IS ${has ? 'NOT ' : ''}NULL`;
   }
 
   /** `SELECT e.user_id …` of the emails that match an email filter, each branch through its own index. */
