@@ -5,7 +5,9 @@ import { UserResponse } from './user.response.js';
 export class UsersResultsMetadata {
   @ApiProperty({
     type: 'integer',
-    description: 'How many users match the query, counted when its first page was read.',
+    description:
+      'How many users match, as counted when the first page was read: exact up to 10,000 matches or without ' +
+      'filters, else -1 (as Stytch answers when totals are disabled).',
     example: 42,
   })
   total!: number;
