@@ -93,8 +93,8 @@ import { UsersStore } from './users/users.store.js';
 @Module({
   imports: [TypeOrmModule.forFeature(MAGIC_LINKS_ENTITIES)],
   controllers: [
-    UsersSearchController,
     UsersController,
+    UsersSearchController,
     UserEmailsController,
     EmbeddableMagicLinksController,
     MagicLinksController,
