@@ -166,6 +166,7 @@ describe.each(DATABASES)('users.search on %s', (database) => {
     await expectClientError(stytch.users.search(operands('email_verified', 'yes')), 400, 'invalid_search_query');
     await expectClientError(stytch.users.search(operands('status', 'deleted')), 400, 'invalid_search_query');
     await expectClientError(stytch.users.search(operands('email_address_fuzzy', '')), 400, 'invalid_search_query');
+    await expectClientError(stytch.users.search(operands('user_id', ['a\u0000b'])), 400, 'invalid_search_query');
     await expectClientError(
       stytch.users.search(operands('created_at_greater_than', 'yesterday')),
       400,
@@ -195,6 +196,10 @@ describe.each(DATABASES)('users.search on %s', (database) => {
       JSON.stringify({ ...JSON.parse(Buffer.from(cursor, 'base64url').toString()), c: 'soon' }),
     );
     await expectClientError(stytch.users.search({ cursor: forged.toString('base64url') }), 400, 'invalid_cursor');
+    const withNul = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(cursor, 'base64url').toString()), u: 'a\u0000' }),
+    );
+    await expectClientError(stytch.users.search({ cursor: withNul.toString('base64url') }), 400, 'invalid_cursor');
 
     const raw = await gateway.request('POST', '/v1/users/search', { query: 'status:active' });
     expectStytchError(raw, 400, 'invalid_search_query');

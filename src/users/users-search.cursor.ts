@@ -50,7 +50,7 @@ export function decodeCursor(cursor: string, query: SearchQuery): SearchPosition
     !createdAt ||
     Number.isNaN(createdAt.getTime()) ||
     typeof json.u !== 'string' ||
-    json.u.length > 64 ||
+    !/^[\x21-\x7e]{1,64}$/.test(json.u) ||
     !Number.isSafeInteger(json.t) ||
     (json.t as number) < 0 ||
     typeof json.q !== 'string'

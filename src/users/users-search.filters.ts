@@ -144,10 +144,19 @@ function parseOperand(operand: unknown, index: number): SearchFilter {
 }
 
 function text(value: unknown, where: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 254) {
-    invalid(`${where} must be a non-empty string of at most 254 characters.`);
+  // Control characters are in no id, address or domain; PostgreSQL cannot even store a NUL.
+  if (typeof value !== 'string' || value.length === 0 || value.length > 254 || hasControlCharacter(value)) {
+    invalid(`${where} must be a non-empty string of at most 254 characters, without control characters.`);
   }
   return value;
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 function stringList(value: unknown, where: string): string[] {
