@@ -6,7 +6,7 @@ export interface ImportConflict {
   reason: string;
 }
 
-/** The progress of importing one source project (migration StytchImports1764970000000). */
+/** The progress of importing one source project (migration StytchImports1765210000000). */
 @Entity('stytch_imports')
 export class StytchImport {
   /** The source's origin and project id. */

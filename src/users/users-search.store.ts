@@ -37,7 +37,7 @@ export type SearchPlan = Map<SearchFilter, 'in' | 'exists'>;
 const MAX_CHAR = '\u{10FFFF}';
 
 /**
- * The search statements. Each filter is written so that one index of migration UsersSearch1764960000000 answers
+ * The search statements. Each filter is written so that one index of migration UsersSearch1765200000000 answers
  * it, and the page is read in (created_at, id) order from the index on those two columns.
  */
 @Injectable()

@@ -6,8 +6,8 @@ import { portableTypes } from './1763800000000-initial-schema.js';
  * pages before it gave. Written in the same transaction as each page's users, so that an import killed at any
  * moment resumes exactly after the last page it wrote.
  */
-export class StytchImports1764970000000 implements MigrationInterface {
-  name = 'StytchImports1764970000000';
+export class StytchImports1765210000000 implements MigrationInterface {
+  name = 'StytchImports1765210000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const t = portableTypes(queryRunner);

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';
  * order, status within that order, and emails by domain and by prefix. PostgreSQL compares the prefix ranges in
  * the "C" collation, byte-wise like SQLite, so that a range is a prefix match whatever the database's locale.
  */
-export class UsersSearch1764960000000 implements MigrationInterface {
-  name = 'UsersSearch1764960000000';
+export class UsersSearch1765200000000 implements MigrationInterface {
+  name = 'UsersSearch1765200000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const postgres = queryRunner.connection.driver.options.type === 'postgres';
