@@ -79,6 +79,9 @@ import { SessionsStore } from './sessions/sessions.store.js';
 import { UserEmailsController } from './user-emails/user-emails.controller.js';
 import { UserEmailsService } from './user-emails/user-emails.service.js';
 import { UsersController } from './users/users.controller.js';
+import { UsersSearchController } from './users/users-search.controller.js';
+import { UsersSearchService } from './users/users-search.service.js';
+import { UsersSearchStore } from './users/users-search.store.js';
 import { UsersService } from './users/users.service.js';
 import { UsersStore } from './users/users.store.js';
 
@@ -91,6 +94,7 @@ import { UsersStore } from './users/users.store.js';
   imports: [TypeOrmModule.forFeature(MAGIC_LINKS_ENTITIES)],
   controllers: [
     UsersController,
+    UsersSearchController,
     UserEmailsController,
     EmbeddableMagicLinksController,
     MagicLinksController,
@@ -125,6 +129,8 @@ import { UsersStore } from './users/users.store.js';
     UsersStore,
     UsersService,
     UserEmailsService,
+    UsersSearchStore,
+    UsersSearchService,
     MagicLinksStore,
     MagicLinksService,
     SessionKeysService,

@@ -122,6 +122,20 @@ export const STYTCH_ERRORS = {
     400,
     'This email belongs to an active user, who cannot be invited (or have an invite revoked): send a login magic link instead.',
   ],
+  invalid_search_query: [
+    400,
+    'query is invalid: pass { operator: "AND" or "OR", operands: [{ filter_name, filter_value }] } (see docs/api.md).',
+  ],
+  unsupported_search_filter: [
+    400,
+    'This filter_name is not supported by this gateway, which has no phone numbers, OAuth, passwords, WebAuthn, TOTP, crypto wallets, biometrics or name search.',
+  ],
+  too_many_search_filters: [400, 'query.operands holds too many operands: pass at most 20.'],
+  invalid_limit: [400, 'limit must be a whole number from 1 to 1000.'],
+  invalid_cursor: [
+    400,
+    'cursor is invalid: pass the results_metadata.next_cursor of the previous page unchanged, with the same query.',
+  ],
   unauthorized_credentials: [401, 'Unauthorized credentials.'],
   unable_to_auth_magic_link: [
     401,

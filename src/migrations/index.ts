@@ -4,6 +4,8 @@ import { EmailDeliveries1764400000000 } from './1764400000000-email-deliveries.j
 import { MagicLinkEvents1764600000000 } from './1764600000000-magic-link-events.js';
 import { RedirectLimitsAndRetention1764800000000 } from './1764800000000-redirect-limits-and-retention.js';
 import { DeviceFingerprinting1765100000000 } from './1765100000000-device-fingerprinting.js';
+import { UsersSearch1765200000000 } from './1765200000000-users-search.js';
+import { StytchImports1765210000000 } from './1765210000000-stytch-imports.js';
 
 /** Every schema migration of the module, oldest first: pass them to the host's DataSource `migrations`. */
 export const MAGIC_LINKS_MIGRATIONS = [
@@ -13,4 +15,6 @@ export const MAGIC_LINKS_MIGRATIONS = [
   MagicLinkEvents1764600000000,
   RedirectLimitsAndRetention1764800000000,
   DeviceFingerprinting1765100000000,
+  UsersSearch1765200000000,
+  StytchImports1765210000000,
 ];
