@@ -3,6 +3,9 @@ import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class
 import { EMAIL_DELIVERY_STATUSES, type EmailDeliveryStatus } from '../../email/email-delivery.entity.js';
 import { stytchError } from '../../http/stytch-validation.js';
 
+/** A year every database stores (PostgreSQL has no year 0): no delivery is older than 1970. */
+const STORABLE_YEAR = /^(19[7-9]\d|[2-9]\d{3})-/;
+
 /** Which deliveries to list, newest first, one page at a time. Every filter is optional; they combine. */
 export class ListEmailDeliveriesDto {
   @ApiPropertyOptional({
@@ -23,6 +26,7 @@ export class ListEmailDeliveriesDto {
   @IsOptional()
   @IsString({ message: 'email must be a string.' })
   @MaxLength(254, stytchError('invalid_email'))
+  @Matches(/^[^\u0000-\u001f]*$/, stytchError('invalid_email'))
   email?: string;
 
   @ApiPropertyOptional({
@@ -31,6 +35,7 @@ export class ListEmailDeliveriesDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'created_after must be an RFC 3339 time such as 2025-11-24T00:00:00Z.' })
+  @Matches(STORABLE_YEAR, { message: 'created_after must be a time from 1970 to 9999.' })
   created_after?: string;
 
   @ApiPropertyOptional({
@@ -39,6 +44,7 @@ export class ListEmailDeliveriesDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'created_before must be an RFC 3339 time such as 2025-11-25T00:00:00Z.' })
+  @Matches(STORABLE_YEAR, { message: 'created_before must be a time from 1970 to 9999.' })
   created_before?: string;
 
   @ApiPropertyOptional({ description: 'Deliveries per page, from 1 to 200 (default 50).', example: '50' })
