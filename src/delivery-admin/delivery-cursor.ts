@@ -13,9 +13,10 @@ export function encodeCursor(position: DeliveryPosition): string {
 
 /** The position a `cursor` names; `invalid_cursor` when it is not one this API handed out. */
 export function decodeCursor(cursor: string): DeliveryPosition {
-  const match = /^((?:19[7-9]\d|[2-9]\d{3})-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(email-delivery-(?:test|live)-[0-9a-f-]{36})$/.exec(
-    Buffer.from(cursor, 'base64url').toString('utf8'),
-  );
+  const match =
+    /^((?:19[7-9]\d|[2-9]\d{3})-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(email-delivery-(?:test|live)-[0-9a-f-]{36})$/.exec(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    );
   const createdAt = match ? new Date(match[1]) : undefined;
   if (!match || Number.isNaN(createdAt!.getTime()))
     throw new StytchException(

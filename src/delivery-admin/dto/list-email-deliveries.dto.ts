@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 import { EMAIL_DELIVERY_STATUSES, type EmailDeliveryStatus } from '../../email/email-delivery.entity.js';
 import { stytchError } from '../../http/stytch-validation.js';
+import { IsEmailAddress } from '../../users/email-address.js';
 
 /** A year every database stores (PostgreSQL has no year 0): no delivery is older than 1970. */
 const STORABLE_YEAR = /^(19[7-9]\d|[2-9]\d{3})-/;
@@ -24,9 +25,7 @@ export class ListEmailDeliveriesDto {
     example: 'ada@example.com',
   })
   @IsOptional()
-  @IsString({ message: 'email must be a string.' })
-  @MaxLength(254, stytchError('invalid_email'))
-  @Matches(/^[^\u0000-\u001f]*$/, stytchError('invalid_email'))
+  @IsEmailAddress(stytchError('invalid_email'))
   email?: string;
 
   @ApiPropertyOptional({
