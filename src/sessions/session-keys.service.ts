@@ -223,7 +223,7 @@ export class SessionKeysService implements OnApplicationBootstrap {
       return createPrivateKey({ key: privateJwk, format: 'jwk' });
     }
     throw new Error(
-      `The session signing key ${row.kid} cannot be decrypted with any configured sessionKeyEncryptionKey ` +
+      `The session signing key ${row.kid} cannot be decrypted with the configured sessionKeyEncryptionKey, nor any listed with it ` +
         '(when unset it is derived from the secret option, so changing the secret changes it). Restore the value it ' +
         'was stored with (list it after the new one during a rotation, docs/operations.md), or delete the rows of ' +
         'session_signing_keys to start over with a new key (JWTs signed by the old one then stop verifying).',
