@@ -4,8 +4,11 @@ import { EMAIL_DELIVERY_STATUSES, type EmailDeliveryStatus } from '../../email/e
 import { stytchError } from '../../http/stytch-validation.js';
 import { IsEmailAddress } from '../../users/email-address.js';
 
-/** A year every database stores (PostgreSQL has no year 0): no delivery is older than 1970. */
-const STORABLE_YEAR = /^(19[7-9]\d|[2-9]\d{3})-/;
+/**
+ * An RFC 3339 time (ISO 8601 also allows week and ordinal dates, which `Date` cannot read) in a year every
+ * database stores (PostgreSQL has no year 0; no delivery is older than 1970).
+ */
+const RFC_3339 = /^(?:19[7-9]\d|[2-9]\d{3})-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)$/;
 
 /** Which deliveries to list, newest first, one page at a time. Every filter is optional; they combine. */
 export class ListEmailDeliveriesDto {
@@ -34,7 +37,7 @@ export class ListEmailDeliveriesDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'created_after must be an RFC 3339 time such as 2025-11-24T00:00:00Z.' })
-  @Matches(STORABLE_YEAR, { message: 'created_after must be a time from 1970 to 9999.' })
+  @Matches(RFC_3339, { message: 'created_after must be an RFC 3339 time from 1970 on, such as 2025-11-24T00:00:00Z.' })
   created_after?: string;
 
   @ApiPropertyOptional({
@@ -43,7 +46,7 @@ export class ListEmailDeliveriesDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'created_before must be an RFC 3339 time such as 2025-11-25T00:00:00Z.' })
-  @Matches(STORABLE_YEAR, { message: 'created_before must be a time from 1970 to 9999.' })
+  @Matches(RFC_3339, { message: 'created_before must be an RFC 3339 time from 1970 on, such as 2025-11-25T00:00:00Z.' })
   created_before?: string;
 
   @ApiPropertyOptional({ description: 'Deliveries per page, from 1 to 200 (default 50).', example: '50' })
