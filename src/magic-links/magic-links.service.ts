@@ -136,7 +136,7 @@ export class MagicLinksService {
 
     // The same checks as consumeConditions(), in the order their errors take precedence: a check added to one
     // must be added to the other, or the common case above would skip it.
-    const link = await this.findWithUser(dto.token);
+    const link = await this.findWithUser(dto.token, tokenHash);
     if (link.consumedAt !== null || link.expiresAt <= now) throw new StytchException('unable_to_auth_magic_link');
     verifyPkce(link.codeChallenge, dto.code_verifier);
     if (dto.options?.ip_match_required && !sameAttribute(link.ipAddress, dto.attributes?.ip_address)) {
@@ -201,8 +201,8 @@ export class MagicLinksService {
     };
   }
 
-  private async findWithUser(token: string): Promise<MagicLink> {
-    const link = await this.tokens.find(token, (hash) => this.store.findWithUser(hash));
+  private async findWithUser(token: string, tokenHash: string): Promise<MagicLink> {
+    const link = await this.tokens.find(token, (hash) => this.store.findWithUser(hash), tokenHash);
     if (!link) throw new StytchException('magic_link_not_found');
     return link;
   }

@@ -33,9 +33,14 @@ export class TokenService {
   /**
    * What `read` finds under the token's hash, trying the newest key first and an older one only when nothing was
    * found: one lookup with one key, as before rotations existed. Undefined when no key's hash finds anything.
+   * `newestHash` is `hash(token)`, when the caller has it already.
    */
-  async find<T>(token: string, read: (hash: string) => Promise<T | null | undefined>): Promise<T | undefined> {
-    const found = await read(this.hash(token));
+  async find<T>(
+    token: string,
+    read: (hash: string) => Promise<T | null | undefined>,
+    newestHash = this.hash(token),
+  ): Promise<T | undefined> {
+    const found = await read(newestHash);
     if (found) return found;
     for (const key of this.options.tokenHashKeys.slice(1)) {
       const older = await read(createHmac('sha256', key).update(token).digest('hex'));
