@@ -3,15 +3,17 @@ import { DATABASES, SECRET, freshDatabaseUrl, startGateway, type RunningGateway 
 import { officialClient } from './support/sessions.js';
 
 /**
- * The rotation procedure of docs/operations.md, on two gateway processes sharing one database and restarted one
- * after the other, while a loop of official-client calls runs: add the new secret and keys as readers everywhere,
- * move the caller to the new secret, make the new ones the writers everywhere, then drop the old ones.
+ * The rotation procedure of docs/operations.md, on two gateway processes sharing one database, each replaced at
+ * every step by one with the step's settings (a rolling update: the replacements serve beside the gateways they
+ * replace, which are then drained and stopped), while a loop of official-client calls runs: add the new secret and
+ * keys as readers everywhere, move the caller to the new secret, make the new ones the writers everywhere, then drop
+ * the old ones.
  */
 const NEW_SECRET = 'secret-test-22222222-2222-4222-8222-222222222222';
 const HASH_KEYS = { old: 'old-token-hash-key-0123456789abcdef', new: 'new-token-hash-key-0123456789abcdef' };
 const KEKS = { old: 'old-key-encryption-key-0123456789ab', new: 'new-key-encryption-key-0123456789ab' };
 
-/** Restarts run beside the loop of calls, which competes with them for the CPU. */
+/** Gateways start beside the loop of calls, which competes with them for the CPU. */
 const SLOW_START = { startTimeoutMs: 60_000 };
 
 /** Which keys a gateway in each stage lists, the writer first. */
@@ -41,18 +43,21 @@ interface Outstanding {
 
 describe.each(DATABASES)('Rotation of the secret, the token-hash key and the session KEK (%s)', (database) => {
   const members: Member[] = [];
+  const started: RunningGateway[] = [];
+  const start = async (stage: number) => {
+    const gateway = await startGateway({ url: databaseUrl }, settingsOf(stage), undefined, SLOW_START);
+    started.push(gateway);
+    return gateway;
+  };
+  let databaseUrl: string;
   afterAll(async () => {
-    await Promise.all(members.map(({ gateway }) => gateway.close()));
+    await Promise.all(started.map((gateway) => gateway.close()));
   });
 
-  it('under a loop of calls while two gateways restart one by one, no call fails', async () => {
-    const databaseUrl = await freshDatabaseUrl(database);
-    for (let index = 0; index < 2; index++) {
-      members.push({
-        gateway: await startGateway({ url: databaseUrl }, settingsOf(0), undefined, SLOW_START),
-        stage: 0,
-      });
-    }
+  it('under a loop of calls while the gateways are replaced step by step, no call fails', async () => {
+    databaseUrl = await freshDatabaseUrl(database);
+    // One after the other: the first creates the schema and the signing key.
+    for (let index = 0; index < 2; index++) members.push({ gateway: await start(0), stage: 0 });
     let callerSecret = SECRET;
     const clientOf = (member: Member): Client => officialClient(member.gateway, undefined, callerSecret);
     const { user_id: userId } = await clientOf(members[0]).users.create({ email: `rotation-${database}@example.com` });
@@ -113,16 +118,21 @@ describe.each(DATABASES)('Rotation of the secret, the token-hash key and the ses
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     };
-    /** Takes a gateway out of service, restarts it with the stage's settings, and puts it back. */
-    const roll = async (index: number, stage: number) => {
-      const [leaving] = members.splice(index, 1);
-      // The loop's call to it, if any, ends before it stops: as a load balancer drains a member.
-      await moreIterations(1);
-      await leaving.gateway.close();
-      members.splice(index, 0, {
-        gateway: await startGateway({ url: databaseUrl }, settingsOf(stage), undefined, SLOW_START),
-        stage,
-      });
+    /**
+     * Rolls every gateway over to the stage's settings: starts one replacement per gateway (in parallel; they serve as
+     * soon as they are up, beside the gateways of the previous stage), then drains and stops the previous ones.
+     */
+    const roll = async (stage: number) => {
+      const previous = [...members];
+      const replacements = await Promise.all(previous.map(() => start(stage)));
+      members.push(...replacements.map((gateway) => ({ gateway, stage })));
+      await moreIterations(3);
+      for (const leaving of previous) {
+        members.splice(members.indexOf(leaving), 1);
+        // The loop's call to it, if any, ends before it stops: as a load balancer drains a member.
+        await moreIterations(1);
+        await leaving.gateway.close();
+      }
       await moreIterations(3);
     };
 
@@ -131,8 +141,7 @@ describe.each(DATABASES)('Rotation of the secret, the token-hash key and the ses
       for (const stage of [1, 2, 3]) {
         // The caller moves to the new secret once every gateway accepts it.
         if (stage === 2) callerSecret = NEW_SECRET;
-        await roll(0, stage);
-        await roll(1, stage);
+        await roll(stage);
         if (stage === 2) {
           // Every gateway writes with the new keys and still reads the old: what was outstanding still works.
           const client = clientOf(members[0]);
