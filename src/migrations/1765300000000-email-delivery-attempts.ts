@@ -5,8 +5,8 @@ import { portableTypes } from './1763800000000-initial-schema.js';
  * The delivery administration API (docs/operations.md): a record of each delivery attempt, the attempt count a
  * retry by hand restarts the retry policy from, and the indexes of the listing (newest first, by address).
  */
-export class EmailDeliveryAttempts1764950000000 implements MigrationInterface {
-  name = 'EmailDeliveryAttempts1764950000000';
+export class EmailDeliveryAttempts1765300000000 implements MigrationInterface {
+  name = 'EmailDeliveryAttempts1765300000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const t = portableTypes(queryRunner);
