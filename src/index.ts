@@ -89,6 +89,10 @@ export { BrowserFacing, isBrowserFacing } from './rate-limits/browser-facing.dec
 export { outsideProjectBudget } from './rate-limits/project-budget.js';
 export { ProjectCredentials } from './http/project-credentials.js';
 export { EmailDelivery, type EmailDeliveryStatus, type EmailKind } from './email/email-delivery.entity.js';
+export { EmailDeliveryAttempt, type EmailDeliveryAttemptOutcome } from './email/email-delivery-attempt.entity.js';
+export { DeliveryAdminService } from './delivery-admin/delivery-admin.service.js';
+export * from './delivery-admin/dto/email-delivery.response.js';
+export { ListEmailDeliveriesDto } from './delivery-admin/dto/list-email-deliveries.dto.js';
 export { EmailMagicLinksService, type SentMagicLink } from './email/email-magic-links.service.js';
 export { EmailDeliverySweeper } from './email/email-delivery.sweeper.js';
 export { EmailQueue } from './email/email-queue.js';

@@ -1,3 +1,4 @@
+import { EmailDeliveryAttempt } from './email/email-delivery-attempt.entity.js';
 import { EmailDelivery } from './email/email-delivery.entity.js';
 import { DeviceTelemetry } from './fraud/device-telemetry.entity.js';
 import { DeviceUser } from './fraud/device-user.entity.js';
@@ -25,4 +26,5 @@ export const MAGIC_LINKS_ENTITIES = [
   FraudRule,
   VerdictReasonOverride,
   DeviceUser,
+  EmailDeliveryAttempt,
 ];

@@ -5,6 +5,9 @@ import { StytchExceptionFilter } from './http/stytch-exception.filter.js';
 import { StytchResponseInterceptor } from './http/stytch-response.interceptor.js';
 import { TransactionsService } from './database/transactions.service.js';
 import { TokenService } from './tokens/token.service.js';
+import { DeliveryAdminController } from './delivery-admin/delivery-admin.controller.js';
+import { DeliveryAdminService } from './delivery-admin/delivery-admin.service.js';
+import { DeliveryAdminStore } from './delivery-admin/delivery-admin.store.js';
 import { BullEmailQueue, EmailDeliveryProcessor } from './email/bull-email.queue.js';
 import { bullQueueModule } from './email/bull-queue.module.js';
 import { EmailQueue } from './email/email-queue.js';
@@ -113,6 +116,7 @@ import { UsersStore } from './users/users.store.js';
     FingerprintLookupController,
     FraudRulesController,
     VerdictReasonsController,
+    DeliveryAdminController,
   ],
   providers: [
     {
@@ -167,6 +171,8 @@ import { UsersStore } from './users/users.store.js';
     },
     MagicLinksMetrics,
     EmailBacklogMetrics,
+    DeliveryAdminStore,
+    DeliveryAdminService,
   ],
   exports: [
     MAGIC_LINKS_OPTIONS,
@@ -184,6 +190,7 @@ import { UsersStore } from './users/users.store.js';
     DeviceFingerprintingService,
     MAGIC_LINKS_METRICS_REGISTRY,
     MagicLinksMetrics,
+    DeliveryAdminService,
   ],
 })
 export class MagicLinksModule extends ConfigurableModuleClass {

@@ -30,6 +30,7 @@ const SUCCEED_AS_GIVEN = new Set([
   'post /v1/rules/list',
   'post /v1/verdict_reasons/override',
   'post /v1/verdict_reasons/list',
+  'get /v1/email_deliveries',
   'get /health',
 ]);
 

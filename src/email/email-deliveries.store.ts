@@ -5,6 +5,7 @@ import { EntityRows } from '../database/entity-rows.js';
 import { FixedStatement } from '../database/fixed-statement.js';
 import { MagicLink } from '../magic-links/magic-link.entity.js';
 import { User } from '../users/user.entity.js';
+import type { EmailDeliveryAttemptOutcome } from './email-delivery-attempt.entity.js';
 import { EmailDelivery } from './email-delivery.entity.js';
 
 /** A delivery claimed for one attempt, with what its mail needs. */
@@ -40,6 +41,7 @@ export class EmailDeliveriesStore {
   private readonly claimWithLink: FixedStatement | undefined;
   /** The end of a successful attempt, the common case, as fixed SQL (the other ends go through the repository). */
   private readonly markSentStatement: FixedStatement;
+  private readonly insertAttempt: FixedStatement;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -68,6 +70,11 @@ export class EmailDeliveriesStore {
       dataSource,
       `UPDATE email_deliveries SET status = 'sent', sent_at = $1, message_id = $2, last_error = NULL, ` +
         `lease_until = NULL, sealed_token = NULL WHERE id = $3 AND status = 'sending' AND attempts = $4`,
+    );
+    this.insertAttempt = new FixedStatement(
+      dataSource,
+      'INSERT INTO email_delivery_attempts (delivery_id, attempt, started_at, ended_at, outcome, error) ' +
+        'VALUES ($1, $2, $3, $4, $5, $6)',
     );
   }
 
@@ -106,6 +113,17 @@ export class EmailDeliveriesStore {
   async endAttempt(id: string, attempt: number, changes: AttemptEnd): Promise<boolean> {
     const result = await this.deliveries.update({ id, status: 'sending', attempts: attempt }, changes);
     return result.affected === 1;
+  }
+
+  /** Records how attempt `attempt` of the delivery ended, for the delivery administration API. */
+  async recordAttempt(
+    id: string,
+    attempt: number,
+    startedAt: Date,
+    outcome: EmailDeliveryAttemptOutcome,
+    error: string | null,
+  ): Promise<void> {
+    await this.insertAttempt.run([id, attempt, startedAt, new Date(), outcome, error]);
   }
 
   /**

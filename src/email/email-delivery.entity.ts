@@ -2,8 +2,18 @@ import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } f
 import { MagicLink } from '../magic-links/magic-link.entity.js';
 import { User } from '../users/user.entity.js';
 
-/** queued → sending → sent; back to queued for a retry; failed once the attempts are spent or the link expired. */
-export type EmailDeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed';
+/**
+ * queued → sending → sent; back to queued for a retry; failed once the attempts are spent or the link expired.
+ * By hand (the delivery administration API): failed → queued (retry), queued → cancelled.
+ */
+export type EmailDeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+export const EMAIL_DELIVERY_STATUSES: readonly EmailDeliveryStatus[] = [
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'cancelled',
+];
 export type EmailKind = 'login' | 'signup' | 'invite';
 
 /**
@@ -52,6 +62,10 @@ export class EmailDelivery {
   /** Attempts started so far; also the fencing number of the current claim. */
   @Column({ type: 'integer' })
   attempts!: number;
+
+  /** `attempts` when it was last retried by hand: the retry policy counts its attempts from there. */
+  @Column({ name: 'retried_after_attempts', type: 'integer', default: 0 })
+  retriedAfterAttempts!: number;
 
   @Column({ name: 'last_error', type: 'varchar', length: 1024, nullable: true })
   lastError!: string | null;

@@ -3,6 +3,8 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
 import type { EmailLocale, ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { EmailDeliveriesStore, type AttemptEnd } from './email-deliveries.store.js';
+import type { EmailDeliveryAttemptOutcome } from './email-delivery-attempt.entity.js';
+import type { EmailDelivery } from './email-delivery.entity.js';
 import { EmailTemplatesService } from './email-templates.service.js';
 import { emailedMagicLinkUrl } from './magic-link-url.js';
 import { MailTransportService } from './mail-transport.service.js';
@@ -48,7 +50,10 @@ export class EmailDeliveryService {
     const { attempt, delivery, link, user } = claimed;
     if (delivery.sealedToken === null) return { retry: false };
     if (link.consumedAt !== null || link.expiresAt <= new Date()) {
-      await this.finish(id, attempt, { status: 'failed', lastError: 'The link expired or was used before delivery.' });
+      const lastError = 'The link expired or was used before delivery.';
+      if (await this.finish(id, attempt, { status: 'failed', lastError })) {
+        await this.record(id, attempt, now, 'failed', lastError);
+      }
       this.metrics.emailAttemptFailed('link_unusable', delivery.toAddress, true);
       return { retry: false };
     }
@@ -66,13 +71,30 @@ export class EmailDeliveryService {
       });
       messageId = await this.transport.send({ ...mail, deliveryId: id, to: delivery.toAddress, link: url });
     } catch (error) {
-      return this.failed(id, attempt, error, delivery.toAddress);
+      return this.failed(delivery, attempt, now, error);
     }
     const marked = await this.store.markSent(id, attempt, new Date(), messageId);
     this.metrics.emailDelivered(delivery.kind, delivery.toAddress);
     // Only if this worker stalled past its claim and another claimed it too: that one may send again.
     if (!marked) this.logger.warn(`delivery ${id}: sent, but its claim had expired meanwhile`);
+    await this.record(id, attempt, now, 'sent', null);
     return { retry: false };
+  }
+
+  /**
+   * Records how an attempt ended. Only a record: a failure to write it is logged, and changes nothing of the
+   * delivery, whose own row already says what happened.
+   */
+  private async record(
+    id: string,
+    attempt: number,
+    startedAt: Date,
+    outcome: EmailDeliveryAttemptOutcome,
+    error: string | null,
+  ): Promise<void> {
+    await this.store.recordAttempt(id, attempt, startedAt, outcome, error).catch((failure: unknown) => {
+      this.logger.warn(`delivery ${id}: attempt ${attempt} not recorded (${String(failure)})`);
+    });
   }
 
   /** Ends the claimed attempt; false when the claim was lost (fenced by the attempt number). */
@@ -81,23 +103,35 @@ export class EmailDeliveryService {
     return this.store.endAttempt(id, attempt, { ...changes, leaseUntil: null, ...(final && { sealedToken: null }) });
   }
 
-  private async failed(id: string, attempt: number, error: unknown, address: string): Promise<DeliveryOutcome> {
+  private async failed(
+    delivery: EmailDelivery,
+    attempt: number,
+    startedAt: Date,
+    error: unknown,
+  ): Promise<DeliveryOutcome> {
+    const { id } = delivery;
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
     const { attempts, baseDelayMs, maxDelayMs } = this.options.email.retry;
-    if (attempt >= attempts) {
-      this.logger.error(`delivery ${id}: attempt ${attempt} of ${attempts} failed, giving up: ${message}`);
-      await this.finish(id, attempt, { status: 'failed', lastError: message });
-      this.metrics.emailAttemptFailed(mailFailureClass(error), address, true);
+    // A retry by hand (the delivery administration API) gives the delivery the policy's attempts afresh.
+    const spent = attempt - delivery.retriedAfterAttempts;
+    if (spent >= attempts) {
+      this.logger.error(`delivery ${id}: attempt ${spent} of ${attempts} failed, giving up: ${message}`);
+      if (await this.finish(id, attempt, { status: 'failed', lastError: message })) {
+        await this.record(id, attempt, startedAt, 'failed', message);
+      }
+      this.metrics.emailAttemptFailed(mailFailureClass(error), delivery.toAddress, true);
       return { retry: false };
     }
-    const delayMs = Math.min(baseDelayMs * 2 ** (attempt - 1), maxDelayMs);
-    this.logger.warn(`delivery ${id}: attempt ${attempt} failed (${message}); retrying in ${delayMs} ms`);
+    const delayMs = Math.min(baseDelayMs * 2 ** (spent - 1), maxDelayMs);
+    this.logger.warn(`delivery ${id}: attempt ${spent} failed (${message}); retrying in ${delayMs} ms`);
     const requeued = await this.finish(id, attempt, {
       status: 'queued',
       lastError: message,
       nextAttemptAt: new Date(Date.now() + delayMs),
     });
-    this.metrics.emailAttemptFailed(mailFailureClass(error), address, false);
-    return requeued ? { retry: true, attempt, delayMs } : { retry: false };
+    this.metrics.emailAttemptFailed(mailFailureClass(error), delivery.toAddress, false);
+    if (!requeued) return { retry: false };
+    await this.record(id, attempt, startedAt, 'retrying', message);
+    return { retry: true, attempt, delayMs };
   }
 }

@@ -329,6 +329,37 @@ describe('loadGatewayConfig', () => {
     });
   });
 
+  it('reads several secrets and keys during a rotation, comma-separated, the newest first', () => {
+    const [newer, older] = ['secret-live-the-newer-secret', 'secret-live-the-older-secret'];
+    const keys = { MAGIC_LINKS_TOKEN_HASH_KEY: `${'n'.repeat(32)}, ${'o'.repeat(32)}` };
+    const kek = { MAGIC_LINKS_SESSION_KEY_ENCRYPTION_KEY: `${'e'.repeat(32)},${'f'.repeat(32)}` };
+    const plural = loadGatewayConfig({
+      MAGIC_LINKS_PROJECT_ID: CREDENTIALS.MAGIC_LINKS_PROJECT_ID,
+      MAGIC_LINKS_SECRETS: `${newer},${older}`,
+      ...keys,
+      ...kek,
+    });
+    expect(plural.magicLinks).toMatchObject({
+      secret: [newer, older],
+      tokenHashKey: ['n'.repeat(32), 'o'.repeat(32)],
+      sessionKeyEncryptionKey: ['e'.repeat(32), 'f'.repeat(32)],
+    });
+    expect(plural.developmentCredentials).toBe(false);
+    const singular = loadGatewayConfig({ ...CREDENTIALS, MAGIC_LINKS_SECRET: ` ${newer} , ${older} ` });
+    expect(singular.magicLinks.secret).toEqual([newer, older]);
+    expect(() =>
+      loadGatewayConfig({ ...CREDENTIALS, MAGIC_LINKS_SECRETS: newer, NODE_ENV: 'production', SMTP_URL: 'smtp://a:1' }),
+    ).toThrow('Set MAGIC_LINKS_SECRETS or MAGIC_LINKS_SECRET, not both');
+    expect(() =>
+      loadGatewayConfig({
+        NODE_ENV: 'production',
+        SMTP_URL: 'smtp://smtp.internal:587',
+        MAGIC_LINKS_PROJECT_ID: CREDENTIALS.MAGIC_LINKS_PROJECT_ID,
+        MAGIC_LINKS_SECRETS: `${newer},${DEVELOPMENT_SECRET}`,
+      }),
+    ).toThrow('refuses the development secret');
+  });
+
   describe('with NODE_ENV=production', () => {
     it('refuses to start on the development credentials', () => {
       expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow(

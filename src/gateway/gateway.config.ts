@@ -75,7 +75,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, stdoutIsTTY = false): 
   const production = env.NODE_ENV === 'production';
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const projectId = env.MAGIC_LINKS_PROJECT_ID;
-  const secret = env.MAGIC_LINKS_SECRET;
+  if (env.MAGIC_LINKS_SECRETS !== undefined && env.MAGIC_LINKS_SECRET !== undefined) {
+    throw new Error('Set MAGIC_LINKS_SECRETS or MAGIC_LINKS_SECRET, not both: both take a comma-separated list.');
+  }
+  // During a rotation, several secrets, comma-separated, the newest first (docs/operations.md).
+  const secret = env.MAGIC_LINKS_SECRETS ?? env.MAGIC_LINKS_SECRET;
   if ((projectId === undefined) !== (secret === undefined)) {
     throw new Error('Set both MAGIC_LINKS_PROJECT_ID and MAGIC_LINKS_SECRET, or neither (development only).');
   }
@@ -85,7 +89,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, stdoutIsTTY = false): 
       'NODE_ENV=production refuses the development credentials: set MAGIC_LINKS_PROJECT_ID and MAGIC_LINKS_SECRET.',
     );
   }
-  if (production && secret === DEVELOPMENT_SECRET) {
+  if (production && list(secret)?.includes(DEVELOPMENT_SECRET)) {
     throw new Error(
       'NODE_ENV=production refuses the development secret: set MAGIC_LINKS_SECRET to a secret of your own.',
     );
@@ -109,13 +113,13 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, stdoutIsTTY = false): 
     host: env.HOST ?? '0.0.0.0',
     magicLinks: {
       projectId: projectId ?? DEVELOPMENT_PROJECT_ID,
-      secret: secret ?? DEVELOPMENT_SECRET,
+      secret: keyring(secret) ?? DEVELOPMENT_SECRET,
       environment: oneOf(env, 'MAGIC_LINKS_ENVIRONMENT', ['test', 'live'] as const),
-      tokenHashKey: env.MAGIC_LINKS_TOKEN_HASH_KEY,
+      tokenHashKey: keyring(env.MAGIC_LINKS_TOKEN_HASH_KEY),
       publicToken: env.MAGIC_LINKS_PUBLIC_TOKEN,
       publicUrl: env.MAGIC_LINKS_PUBLIC_URL ?? `${tls ? 'https' : 'http'}://localhost:${port}`,
       redirectUrls,
-      sessionKeyEncryptionKey: env.MAGIC_LINKS_SESSION_KEY_ENCRYPTION_KEY,
+      sessionKeyEncryptionKey: keyring(env.MAGIC_LINKS_SESSION_KEY_ENCRYPTION_KEY),
       sessionSigningKeys: signingKeys(env.MAGIC_LINKS_SESSION_SIGNING_KEYS),
       sessionKeyRotationDays: env.MAGIC_LINKS_SESSION_KEY_ROTATION_DAYS
         ? integer(env, 'MAGIC_LINKS_SESSION_KEY_ROTATION_DAYS', 0, 1, 3650)
@@ -269,6 +273,12 @@ function list(value: string | undefined): string[] | undefined {
     .map((item) => item.trim())
     .filter(Boolean);
   return items && items.length > 0 ? items : undefined;
+}
+
+/** A secret or key variable: one value, or during a rotation a comma-separated list, the newest first. */
+function keyring(value: string | undefined): string | string[] | undefined {
+  const values = list(value);
+  return values?.length === 1 ? values[0] : values;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -33,4 +33,9 @@ export const MAGIC_LINKS_API_TAGS = {
     description:
       "Stytch's Fraud API: the telemetry script, fingerprint lookups with verdicts, rules and verdict reason overrides.",
   },
+  deliveries: {
+    name: 'Email deliveries',
+    description:
+      'The mails the gateway sends: list them, see their attempts, retry or cancel one (a gateway extension).',
+  },
 } as const;

@@ -10,7 +10,7 @@ export class BasicAuthGuard implements CanActivate {
   private readonly credentials: ProjectCredentials;
 
   constructor(@InjectMagicLinksOptions() options: ResolvedMagicLinksOptions) {
-    this.credentials = new ProjectCredentials(options.projectId, options.secret);
+    this.credentials = new ProjectCredentials(options.projectId, options.secrets);
   }
 
   canActivate(context: ExecutionContext): boolean {

@@ -7,14 +7,23 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  */
 export class ProjectCredentials {
   private readonly expected: Buffer;
+  /** The other secrets accepted during a rotation (docs/operations.md); usually none. */
+  private readonly alsoAccepted: Buffer[];
 
-  constructor(projectId: string, secret: string) {
-    this.expected = digest(`${projectId}:${secret}`);
+  /** `secret` may list several secrets during a rotation: each is accepted. */
+  constructor(projectId: string, secret: string | readonly string[]) {
+    const [first, ...others] = typeof secret === 'string' ? [secret] : secret;
+    this.expected = digest(`${projectId}:${first}`);
+    this.alsoAccepted = others.map((other) => digest(`${projectId}:${other}`));
   }
 
   verify(request: { headers: Record<string, unknown> }): boolean {
     // Hashing both sides first makes the comparison constant-time whatever the lengths.
-    return timingSafeEqual(presentedDigest(request), this.expected);
+    const presented = presentedDigest(request);
+    let accepted = timingSafeEqual(presented, this.expected);
+    // Every secret is compared, whichever matched, so the time taken does not tell which one a caller holds.
+    for (const other of this.alsoAccepted) accepted = timingSafeEqual(presented, other) || accepted;
+    return accepted;
   }
 }
 

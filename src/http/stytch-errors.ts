@@ -136,6 +136,10 @@ export const STYTCH_ERRORS = {
     400,
     'cursor is invalid: pass the results_metadata.next_cursor of the previous page unchanged, with the same query.',
   ],
+  invalid_email_delivery_id: [
+    400,
+    'delivery_id format is invalid: pass a delivery_id such as email-delivery-test-…, as GET /v1/email_deliveries lists them.',
+  ],
   unauthorized_credentials: [401, 'Unauthorized credentials.'],
   unable_to_auth_magic_link: [
     401,
@@ -177,6 +181,10 @@ export const STYTCH_ERRORS = {
     403,
     'The device fingerprint verdict for this telemetry_id is not ALLOW, and this project requires ALLOW to authenticate.',
   ],
+  email_delivery_not_found: [
+    404,
+    'Email delivery could not be found: it does not exist or was deleted with its user or by the retention cleanup.',
+  ],
   route_not_found: [
     404,
     'The requested route does not exist. Check the method and path against the API reference at /docs.',
@@ -185,6 +193,18 @@ export const STYTCH_ERRORS = {
   request_timeout: [
     408,
     'The request did not arrive in time: send its headers and body without pausing, then read the answer.',
+  ],
+  email_delivery_not_retryable: [
+    409,
+    'Only a failed delivery can be retried: this one is not failed. Read its status with GET /v1/email_deliveries/{delivery_id}.',
+  ],
+  email_delivery_link_unusable: [
+    409,
+    'This delivery cannot be retried: its magic link expired or was used meanwhile. Send the user a new magic link instead.',
+  ],
+  email_delivery_not_cancellable: [
+    409,
+    'Only a queued delivery can be cancelled: this one is being sent, was sent, failed or was cancelled already.',
   ],
   request_too_large: [413, 'The request body is too large. Send a JSON body of at most 64 KB.'],
   unsupported_media_type: [415, 'The request body must be JSON: send it with Content-Type: application/json.'],

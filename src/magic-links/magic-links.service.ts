@@ -136,7 +136,7 @@ export class MagicLinksService {
 
     // The same checks as consumeConditions(), in the order their errors take precedence: a check added to one
     // must be added to the other, or the common case above would skip it.
-    const link = await this.findWithUser(tokenHash);
+    const link = await this.findWithUser(dto.token, tokenHash);
     if (link.consumedAt !== null || link.expiresAt <= now) throw new StytchException('unable_to_auth_magic_link');
     verifyPkce(link.codeChallenge, dto.code_verifier);
     if (dto.options?.ip_match_required && !sameAttribute(link.ipAddress, dto.attributes?.ip_address)) {
@@ -161,7 +161,8 @@ export class MagicLinksService {
     let recorded: RecordedSession | undefined;
     await this.transactions.run(async (manager) => {
       // Another caller may have consumed the link since the read.
-      if (!(await this.store.consume(manager, this.consumeConditions(tokenHash, dto, now, false)))) {
+      // The link's own hash: during a rotation of the hash key it may be an older key's (TokenService.find).
+      if (!(await this.store.consume(manager, this.consumeConditions(link.tokenHash, dto, now, false)))) {
         throw new StytchException('unable_to_auth_magic_link');
       }
       if (user.status === 'pending') {
@@ -200,8 +201,8 @@ export class MagicLinksService {
     };
   }
 
-  private async findWithUser(tokenHash: string): Promise<MagicLink> {
-    const link = await this.store.findWithUser(tokenHash);
+  private async findWithUser(token: string, tokenHash: string): Promise<MagicLink> {
+    const link = await this.tokens.find(token, (hash) => this.store.findWithUser(hash), tokenHash);
     if (!link) throw new StytchException('magic_link_not_found');
     return link;
   }

@@ -6,6 +6,7 @@ import { RedirectLimitsAndRetention1764800000000 } from './1764800000000-redirec
 import { DeviceFingerprinting1765100000000 } from './1765100000000-device-fingerprinting.js';
 import { UsersSearch1765200000000 } from './1765200000000-users-search.js';
 import { StytchImports1765210000000 } from './1765210000000-stytch-imports.js';
+import { EmailDeliveryAttempts1765300000000 } from './1765300000000-email-delivery-attempts.js';
 
 /** Every schema migration of the module, oldest first: pass them to the host's DataSource `migrations`. */
 export const MAGIC_LINKS_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MAGIC_LINKS_MIGRATIONS = [
   DeviceFingerprinting1765100000000,
   UsersSearch1765200000000,
   StytchImports1765210000000,
+  EmailDeliveryAttempts1765300000000,
 ];

@@ -49,6 +49,36 @@ describe('resolveMagicLinksOptions', () => {
     expect(first.tokenHashKey).not.toContain(VALID.secret);
   });
 
+  it('takes several secrets and keys during a rotation: the first writes, every one reads', () => {
+    const older = resolveMagicLinksOptions(VALID);
+    const newer = `${VALID.secret as string}-newer`;
+    const rotating = resolveMagicLinksOptions({ ...VALID, secret: [newer, VALID.secret as string] });
+    expect(rotating.secret).toBe(newer);
+    expect(rotating.secrets).toEqual([newer, VALID.secret]);
+    // Derived keys follow the secrets: the older secret's keys still read what they wrote.
+    expect(rotating.tokenHashKeys).toEqual([
+      resolveMagicLinksOptions({ ...VALID, secret: newer }).tokenHashKey,
+      older.tokenHashKey,
+    ]);
+    expect(rotating.tokenHashKey).toBe(rotating.tokenHashKeys[0]);
+    expect(rotating.sessionKeyEncryptionKeys[1]).toBe(older.sessionKeyEncryptionKey);
+    const explicit = resolveMagicLinksOptions({
+      ...VALID,
+      tokenHashKey: ['n'.repeat(32), 'o'.repeat(32)],
+      sessionKeyEncryptionKey: 'e'.repeat(32),
+    });
+    expect(explicit.tokenHashKeys).toEqual(['n'.repeat(32), 'o'.repeat(32)]);
+    expect(explicit.sessionKeyEncryptionKeys).toEqual(['e'.repeat(32)]);
+    expect(problemWith({ ...VALID, secret: [] })).toContain('secret must be');
+    expect(problemWith({ ...VALID, secret: [newer, 'short'] })).toContain('secret must be');
+    expect(problemWith({ ...VALID, tokenHashKey: ['n'.repeat(32), 'n'.repeat(32)] })).toContain(
+      'tokenHashKey lists the same value twice',
+    );
+    expect(problemWith({ ...VALID, sessionKeyEncryptionKey: ['e'.repeat(32), 'short'] })).toContain(
+      'sessionKeyEncryptionKey must be at least 32 characters',
+    );
+  });
+
   it('takes the environment from a project-live- id, or from the option', () => {
     const liveId = 'project-live-22222222-2222-4222-8222-222222222222';
     expect(resolveMagicLinksOptions({ ...VALID, projectId: liveId }).environment).toBe('live');

@@ -237,12 +237,18 @@ export interface ResolvedSdkOptions {
 export interface MagicLinksModuleOptions {
   /** The Basic-auth user name every `/v1/` call must carry, e.g. `project-test-…`. */
   projectId: string;
-  /** The Basic-auth password; at least 16 characters. */
-  secret: string;
+  /**
+   * The Basic-auth password; at least 16 characters. During a rotation, several (docs/operations.md): every one is
+   * accepted, and the first is the newest (it derives the keys that write, when those are not set).
+   */
+  secret: string | string[];
   /** `test` or `live`: the infix of every id. Defaults to `live` for a `project-live-…` id, else `test`. */
   environment?: MagicLinksEnvironment;
-  /** HMAC key under which tokens are hashed before they are stored; at least 32 characters. Derived from the secret when omitted. */
-  tokenHashKey?: string;
+  /**
+   * HMAC key under which tokens are hashed before they are stored; at least 32 characters. Derived from the secret(s)
+   * when omitted. During a rotation, several: the first hashes new tokens, every one finds the tokens it hashed.
+   */
+  tokenHashKey?: string | string[];
   /** The public token put in emailed links. Derived from the project id when omitted. */
   publicToken?: string;
   /** Base URL of this gateway as browsers reach it; the emailed links start with it. */
@@ -251,9 +257,10 @@ export interface MagicLinksModuleOptions {
   redirectUrls?: Partial<Record<RedirectUrlType, string[]>>;
   /**
    * Key under which the generated session signing keys are encrypted in the database; at least 32 characters.
-   * Derived from the secret when omitted, so changing the secret then makes the stored keys unreadable.
+   * Derived from the secret(s) when omitted, so changing the secret then makes the stored keys unreadable. During a
+   * rotation, several: the first encrypts, every one decrypts (and a key read with an older one is re-encrypted).
    */
-  sessionKeyEncryptionKey?: string;
+  sessionKeyEncryptionKey?: string | string[];
   /**
    * Session JWT signing keys supplied by the host instead of generated and stored: RSA private keys of at least
    * 2048 bits, as PEM or private JWK. The first signs; the others stay in the JWKS to verify what they signed.
@@ -291,13 +298,21 @@ export interface SuppliedSigningKey {
 /** The options after validation, with every default filled in. */
 export interface ResolvedMagicLinksOptions {
   projectId: string;
+  /** The newest secret. */
   secret: string;
+  /** Every accepted secret, the newest first. */
+  secrets: string[];
   environment: MagicLinksEnvironment;
+  /** The key that hashes new tokens: the first of `tokenHashKeys`. */
   tokenHashKey: string;
+  /** Every key a stored token hash may have been made with, the newest first. */
+  tokenHashKeys: string[];
   publicToken: string;
   publicUrl: string | undefined;
   redirectUrls: Record<RedirectUrlType, string[]>;
   sessionKeyEncryptionKey: string;
+  /** Every key a stored signing key may be encrypted with, the newest (the one that encrypts) first. */
+  sessionKeyEncryptionKeys: string[];
   sessionSigningKeys: SuppliedSigningKey[] | undefined;
   sessionKeyRotationDays: number;
   sessionKeyCacheMs: number;
@@ -327,27 +342,25 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
       'expected an object with at least projectId and secret (did a forRootAsync factory return nothing?).',
     );
   }
-  const { projectId, secret } = options;
+  const { projectId } = options;
   if (typeof projectId !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(projectId)) {
     throw new MagicLinksOptionsError(
       'projectId must be 1 to 128 letters, digits, ".", "_" or "-" (for example "project-test-…").',
     );
   }
-  if (typeof secret !== 'string' || secret.length < 16 || secret.includes(':')) {
-    throw new MagicLinksOptionsError('secret must be a string of at least 16 characters without ":".');
+  const secrets = keyring(options.secret, 'secret', 16, 'a string of at least 16 characters without ":"');
+  if (!secrets || secrets.some((secret) => secret.includes(':'))) {
+    throw new MagicLinksOptionsError(
+      'secret must be a string of at least 16 characters without ":" (or, during a rotation, a list of them, the newest first).',
+    );
   }
   const environment = options.environment ?? (projectId.startsWith('project-live-') ? 'live' : 'test');
   if (environment !== 'test' && environment !== 'live') {
     throw new MagicLinksOptionsError('environment must be "test" or "live".');
   }
-  if (
-    options.tokenHashKey !== undefined &&
-    (typeof options.tokenHashKey !== 'string' || options.tokenHashKey.length < 32)
-  ) {
-    throw new MagicLinksOptionsError(
-      'tokenHashKey must be at least 32 characters (for example: openssl rand -base64 32), or omitted.',
-    );
-  }
+  const tokenHashKeys =
+    keyring(options.tokenHashKey, 'tokenHashKey', 32, KEY_ADVICE) ??
+    secrets.map((secret) => derived(secret, 'token hash'));
   const publicUrl = options.publicUrl === undefined ? undefined : absoluteUrl('publicUrl', options.publicUrl);
   const redirectUrls = {} as Record<RedirectUrlType, string[]>;
   for (const type of REDIRECT_URL_TYPES) {
@@ -357,11 +370,9 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
     }
     redirectUrls[type] = urls.map((url) => absoluteUrl(`redirectUrls.${type}`, url));
   }
-  if (options.sessionKeyEncryptionKey !== undefined && options.sessionKeyEncryptionKey.length < 32) {
-    throw new MagicLinksOptionsError(
-      'sessionKeyEncryptionKey must be at least 32 characters (for example: openssl rand -base64 32), or omitted.',
-    );
-  }
+  const sessionKeyEncryptionKeys =
+    keyring(options.sessionKeyEncryptionKey, 'sessionKeyEncryptionKey', 32, KEY_ADVICE) ??
+    secrets.map((secret) => derived(secret, 'session key encryption'));
   const rotationDays = options.sessionKeyRotationDays;
   if (rotationDays !== undefined && (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 3650)) {
     throw new MagicLinksOptionsError('sessionKeyRotationDays must be a whole number of days from 1 to 3650.');
@@ -381,16 +392,16 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
   }
   return {
     projectId,
-    secret,
+    secret: secrets[0],
+    secrets,
     environment,
-    tokenHashKey:
-      options.tokenHashKey ?? createHmac('sha256', secret).update('magic-links token hash key').digest('base64url'),
+    tokenHashKey: tokenHashKeys[0],
+    tokenHashKeys,
     publicToken: options.publicToken ?? `public-token-${environment}-${uuidFrom(projectId)}`,
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     redirectUrls,
-    sessionKeyEncryptionKey:
-      options.sessionKeyEncryptionKey ??
-      createHmac('sha256', secret).update('magic-links session key encryption key').digest('base64url'),
+    sessionKeyEncryptionKey: sessionKeyEncryptionKeys[0],
+    sessionKeyEncryptionKeys,
     sessionSigningKeys: options.sessionSigningKeys?.map((key, index) => suppliedSigningKey(index, key)),
     sessionKeyRotationDays: rotationDays ?? DEFAULT_SESSION_KEY_ROTATION_DAYS,
     // At most ten minutes: a retired key stays published for an hour, which must outlast every process's cache.
@@ -521,6 +532,31 @@ function browserOrigin(value: unknown): string {
     throw new MagicLinksOptionsError(problem);
   }
   return url.origin;
+}
+
+const KEY_ADVICE = 'at least 32 characters (for example: openssl rand -base64 32)';
+
+/**
+ * A secret or key option: one value, or during a rotation several, the newest first, without repeats. Undefined
+ * when omitted.
+ */
+function keyring(value: unknown, name: string, minLength: number, advice: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const values = Array.isArray(value) ? (value as unknown[]) : [value];
+  if (values.length === 0 || values.some((item) => typeof item !== 'string' || item.length < minLength)) {
+    throw new MagicLinksOptionsError(
+      `${name} must be ${advice}, or during a rotation a list of such values, the newest first${name === 'secret' ? '' : '; or omitted'}.`,
+    );
+  }
+  if (new Set(values).size !== values.length) {
+    throw new MagicLinksOptionsError(`${name} lists the same value twice; list each one once, the newest first.`);
+  }
+  return values as string[];
+}
+
+/** A key derived from a secret, when the options name none: stable across restarts, never the secret itself. */
+function derived(secret: string, purpose: 'token hash' | 'session key encryption'): string {
+  return createHmac('sha256', secret).update(`magic-links ${purpose} key`).digest('base64url');
 }
 
 function resolveEventLimits(limits: MagicLinkEventLimits): ResolvedMagicLinkEventLimits {

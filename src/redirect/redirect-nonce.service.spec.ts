@@ -30,24 +30,42 @@ describe('RedirectNonceService', () => {
 
   it('tells how long ago a nonce was issued, for the same token and browser only', () => {
     const nonce = nonces.issue('hash-a', 'agent-a', 1_000_000);
-    expect(nonces.age(nonce, 'hash-a', 'agent-a', 1_002_500)).toBe(2500);
-    expect(nonces.age(nonce, 'hash-b', 'agent-a', 1_002_500)).toBeUndefined();
-    expect(nonces.age(nonce, 'hash-a', 'agent-b', 1_002_500)).toBeUndefined();
+    expect(nonces.age(nonce, ['hash-a'], 'agent-a', 1_002_500)).toBe(2500);
+    expect(nonces.age(nonce, ['hash-b'], 'agent-a', 1_002_500)).toBeUndefined();
+    expect(nonces.age(nonce, ['hash-a'], 'agent-b', 1_002_500)).toBeUndefined();
   });
 
   it('refuses a tampered, malformed or future nonce, and differs on every view', () => {
     const nonce = nonces.issue('hash-a', 'agent-a', 1_000_000);
     expect(nonces.issue('hash-a', 'agent-a', 1_000_000)).not.toBe(nonce);
     const [, salt, mac] = nonce.split('.');
-    expect(nonces.age(`${(999_000).toString(36)}.${salt}.${mac}`, 'hash-a', 'agent-a', 1_002_500)).toBeUndefined();
-    expect(nonces.age('', 'hash-a', 'agent-a')).toBeUndefined();
-    expect(nonces.age('not-a-nonce', 'hash-a', 'agent-a')).toBeUndefined();
-    expect(nonces.age(nonce, 'hash-a', 'agent-a', 999_000)).toBeUndefined();
+    expect(nonces.age(`${(999_000).toString(36)}.${salt}.${mac}`, ['hash-a'], 'agent-a', 1_002_500)).toBeUndefined();
+    expect(nonces.age('', ['hash-a'], 'agent-a')).toBeUndefined();
+    expect(nonces.age('not-a-nonce', ['hash-a'], 'agent-a')).toBeUndefined();
+    expect(nonces.age(nonce, ['hash-a'], 'agent-a', 999_000)).toBeUndefined();
     const other = new RedirectNonceService(
       resolveMagicLinksOptions({ ...CREDENTIALS, tokenHashKey: 'k'.repeat(32) }),
       new UsedRedirectNoncesStore(dataSource),
     );
-    expect(other.age(nonce, 'hash-a', 'agent-a', 1_002_500)).toBeUndefined();
+    expect(other.age(nonce, ['hash-a'], 'agent-a', 1_002_500)).toBeUndefined();
+  });
+
+  it('still accepts, during a rotation of the token-hash key, a nonce issued under the older key', () => {
+    const [older, newer] = ['o'.repeat(32), 'n'.repeat(32)];
+    const before = new RedirectNonceService(
+      resolveMagicLinksOptions({ ...CREDENTIALS, tokenHashKey: older }),
+      new UsedRedirectNoncesStore(dataSource),
+    );
+    const during = new RedirectNonceService(
+      resolveMagicLinksOptions({ ...CREDENTIALS, tokenHashKey: [newer, older] }),
+      new UsedRedirectNoncesStore(dataSource),
+    );
+    const nonce = before.issue('hash-under-older', 'agent-a', 1_000_000);
+    // The token's hashes under [newer, older]: the nonce matches its own key's hash only.
+    expect(during.age(nonce, ['hash-under-newer', 'hash-under-older'], 'agent-a', 1_002_500)).toBe(2500);
+    expect(during.age(nonce, ['hash-under-older', 'hash-under-newer'], 'agent-a', 1_002_500)).toBeUndefined();
+    const renewed = during.issue('hash-under-newer', 'agent-a', 1_000_000);
+    expect(during.age(renewed, ['hash-under-newer', 'hash-under-older'], 'agent-a', 1_002_500)).toBe(2500);
   });
 
   it('is good for one confirm: the second use of a nonce is refused, other nonces of the page are not', async () => {

@@ -24,29 +24,37 @@ const NONCE_PATTERN = /^([0-9a-z]{1,11})\.([A-Za-z0-9_-]{12})\.([A-Za-z0-9_-]{43
  */
 @Injectable()
 export class RedirectNonceService {
-  private readonly key: Buffer;
+  /** One key per token-hash key, the newest first: a page shown before a rotation of that key still confirms. */
+  private readonly keys: Buffer[];
 
   constructor(
     @InjectMagicLinksOptions() options: ResolvedMagicLinksOptions,
     private readonly used: UsedRedirectNoncesStore,
   ) {
-    this.key = createHmac('sha256', options.tokenHashKey).update('magic-links redirect nonce key').digest();
+    this.keys = options.tokenHashKeys.map((key) =>
+      createHmac('sha256', key).update('magic-links redirect nonce key').digest(),
+    );
   }
 
+  /** A nonce for the token whose hash under the newest token-hash key is `tokenHash`. */
   issue(tokenHash: string, userAgent: string, now = Date.now()): string {
     const issuedAt = now.toString(36);
     const salt = randomBytes(9).toString('base64url');
-    return `${issuedAt}.${salt}.${this.mac(tokenHash, userAgent, issuedAt, salt)}`;
+    return `${issuedAt}.${salt}.${this.mac(this.keys[0], tokenHash, userAgent, issuedAt, salt)}`;
   }
 
-  /** Milliseconds since the nonce was issued, or undefined when it is not one of ours for this token and browser. */
-  age(nonce: string, tokenHash: string, userAgent: string, now = Date.now()): number | undefined {
+  /**
+   * Milliseconds since the nonce was issued, or undefined when it is not one of ours for this token and browser.
+   * `tokenHashes` are the token's hashes under each token-hash key, in the options' order (`TokenService.hashes`).
+   */
+  age(nonce: string, tokenHashes: string[], userAgent: string, now = Date.now()): number | undefined {
     const match = NONCE_PATTERN.exec(nonce);
     if (!match) return undefined;
     const [, issuedAt, salt, mac] = match;
-    if (!timingSafeEqual(Buffer.from(mac), Buffer.from(this.mac(tokenHash, userAgent, issuedAt, salt)))) {
-      return undefined;
-    }
+    const ours = this.keys.some((key, index) =>
+      timingSafeEqual(Buffer.from(mac), Buffer.from(this.mac(key, tokenHashes[index], userAgent, issuedAt, salt))),
+    );
+    if (!ours) return undefined;
     const age = now - parseInt(issuedAt, 36);
     return age >= 0 ? age : undefined;
   }
@@ -61,8 +69,8 @@ export class RedirectNonceService {
     return this.used.add(nonceHash, new Date(issuedAt + NONCE_TTL_MS + USED_NONCE_GRACE_MS));
   }
 
-  private mac(tokenHash: string, userAgent: string, issuedAt: string, salt: string): string {
+  private mac(key: Buffer, tokenHash: string, userAgent: string, issuedAt: string, salt: string): string {
     const agent = createHash('sha256').update(userAgent).digest('base64url');
-    return createHmac('sha256', this.key).update(`${tokenHash}\n${agent}\n${issuedAt}\n${salt}`).digest('base64url');
+    return createHmac('sha256', key).update(`${tokenHash}\n${agent}\n${issuedAt}\n${salt}`).digest('base64url');
   }
 }

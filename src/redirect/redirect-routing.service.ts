@@ -67,21 +67,22 @@ export class RedirectRoutingService {
   /** GET or HEAD of the emailed link: the same page whatever the token's state, and an event for a known link. */
   async view(rawToken: unknown, head: boolean, request: PageRequest): Promise<PageAnswer> {
     const token = tokenOf(rawToken);
-    const tokenHash = this.tokens.hash(token);
-    const link = await this.emailedLink(tokenHash);
+    const tokenHashes = this.tokens.hashes(token);
+    const link = await this.emailedLink(tokenHashes);
     const signals = headerSignals(request);
     if (link) await this.events.record(link, head ? 'head' : 'view', { device: request.device, signals });
     else this.logger.log({ signals, user_agent: request.device.user_agent }, 'Redirect page opened for no live link');
-    return this.page(link, tokenHash, token, request, { automatic: this.options.redirectMode === 'auto' });
+    return this.page(link, tokenHashes[0], token, request, { automatic: this.options.redirectMode === 'auto' });
   }
 
   /** The page's form post: the app's URL for a person's confirm; otherwise a page, and never a consumed token. */
   async confirm(form: ConfirmForm, request: PageRequest): Promise<PageAnswer> {
     const token = tokenOf(form.token);
-    const tokenHash = this.tokens.hash(token);
-    const link = await this.emailedLink(tokenHash);
+    const tokenHashes = this.tokens.hashes(token);
+    const tokenHash = tokenHashes[0];
+    const link = await this.emailedLink(tokenHashes);
     const { device } = request;
-    const age = this.nonces.age(form.nonce, tokenHash, device.user_agent);
+    const age = this.nonces.age(form.nonce, tokenHashes, device.user_agent);
     if (age === undefined || age > NONCE_TTL_MS) {
       const reason = age === undefined ? 'invalid_nonce' : 'stale_nonce';
       if (link) await this.events.record(link, 'blocked', { device, signals: headerSignals(request), reason });
@@ -173,9 +174,18 @@ export class RedirectRoutingService {
     return { status: 200, html, cspNonce };
   }
 
-  /** The emailed link of a token hash, whatever its state; embeddable links have no redirect page. */
-  private async emailedLink(tokenHash: string): Promise<EmailedLink | undefined> {
-    const link = await this.links.findOne({
+  /**
+   * The emailed link of a token, whatever its state, by its hash under each token-hash key in turn (the newest
+   * first; an older one only during a rotation); embeddable links have no redirect page.
+   */
+  private async emailedLink(tokenHashes: string[]): Promise<EmailedLink | undefined> {
+    let link: MagicLink | null = null;
+    for (let index = 0; !link && index < tokenHashes.length; index++) link = await this.linkOf(tokenHashes[index]);
+    return link && link.type !== 'embedded' && link.redirectUrl !== null ? link : undefined;
+  }
+
+  private linkOf(tokenHash: string): Promise<MagicLink | null> {
+    return this.links.findOne({
       where: { tokenHash },
       select: {
         id: true,
@@ -188,7 +198,6 @@ export class RedirectRoutingService {
         consumedAt: true,
       },
     });
-    return link && link.type !== 'embedded' && link.redirectUrl !== null ? link : undefined;
   }
 }
 

@@ -56,7 +56,11 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
         name: 'deliveries',
         days: retention.deliveryDays,
         // A finished delivery's next_attempt_at is when its last attempt was due.
-        statement: batch('email_deliveries', 'id', "status IN ('sent', 'failed') AND next_attempt_at < $1"),
+        statement: batch(
+          'email_deliveries',
+          'id',
+          "status IN ('sent', 'failed', 'cancelled') AND next_attempt_at < $1",
+        ),
       },
       // A used nonce's record expires with the nonce itself: no age to set.
       { name: 'used_nonces', days: 0, statement: batch('redirect_used_nonces', 'nonce_hash', 'expires_at < $1') },

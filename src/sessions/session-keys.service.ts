@@ -62,7 +62,8 @@ interface KeyRing {
  */
 @Injectable()
 export class SessionKeysService implements OnApplicationBootstrap {
-  private readonly encryptionKey: Uint8Array;
+  /** The key-encryption keys, the newest (the one that encrypts) first; older ones only decrypt, during a rotation. */
+  private readonly encryptionKeys: Uint8Array[];
   private cache?: { ring: Promise<KeyRing>; startedAt: number };
 
   constructor(
@@ -70,8 +71,8 @@ export class SessionKeysService implements OnApplicationBootstrap {
     private readonly transactions: TransactionsService,
     @InjectRepository(SessionSigningKey) private readonly keys: Repository<SessionSigningKey>,
   ) {
-    this.encryptionKey = new Uint8Array(
-      hkdfSync('sha256', options.sessionKeyEncryptionKey, '', 'nestjs-magic-links session signing keys', 32),
+    this.encryptionKeys = options.sessionKeyEncryptionKeys.map(
+      (key) => new Uint8Array(hkdfSync('sha256', key, '', 'nestjs-magic-links session signing keys', 32)),
     );
   }
 
@@ -200,35 +201,59 @@ export class SessionKeysService implements OnApplicationBootstrap {
   private async generate(): Promise<SessionSigningKey> {
     const { publicKey, privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
     const kid = `jwk-${this.options.environment}-${randomUUID()}`;
-    const privateJwe = await new CompactEncrypt(
-      new TextEncoder().encode(JSON.stringify(privateKey.export({ format: 'jwk' }))),
-    )
-      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid })
-      .encrypt(this.encryptionKey);
     return this.keys.create({
       kid,
       publicJwk: publish(publicKey.export({ format: 'jwk' }) as JWK, kid),
-      privateJwe,
+      privateJwe: await this.encrypt(privateKey.export({ format: 'jwk' }), kid),
       active: true,
       createdAt: new Date(),
       retiredAt: null,
     });
   }
 
+  /**
+   * The row's private key, decrypted with whichever listed key-encryption key encrypted it. One read with an older
+   * key is re-encrypted with the newest, so that the older key can then be dropped from the options.
+   */
   private async decrypt(row: SessionSigningKey): Promise<KeyObject> {
-    try {
-      const { plaintext, protectedHeader } = await compactDecrypt(row.privateJwe, this.encryptionKey);
-      // The kid is authenticated with the ciphertext: a blob copied onto another row does not decrypt as that key.
-      if (protectedHeader.kid !== row.kid) throw new Error('kid mismatch');
-      return createPrivateKey({ key: JSON.parse(new TextDecoder().decode(plaintext)) as JsonWebKey, format: 'jwk' });
-    } catch {
-      throw new Error(
-        `The session signing key ${row.kid} cannot be decrypted with the configured sessionKeyEncryptionKey ` +
-          'option (when unset it is derived from the secret option, so changing the secret changes it). Restore ' +
-          'the value it was stored with, or delete the rows of session_signing_keys to start over with a new key ' +
-          '(JWTs signed by the old one then stop verifying).',
-      );
+    for (const [index, encryptionKey] of this.encryptionKeys.entries()) {
+      const privateJwk = await decryptedJwk(row, encryptionKey);
+      if (!privateJwk) continue;
+      if (index > 0) await this.reencrypt(row, privateJwk);
+      return createPrivateKey({ key: privateJwk, format: 'jwk' });
     }
+    throw new Error(
+      `The session signing key ${row.kid} cannot be decrypted with the configured sessionKeyEncryptionKey, nor any listed with it ` +
+        '(when unset it is derived from the secret option, so changing the secret changes it). Restore the value it ' +
+        'was stored with (list it after the new one during a rotation, docs/operations.md), or delete the rows of ' +
+        'session_signing_keys to start over with a new key (JWTs signed by the old one then stop verifying).',
+    );
+  }
+
+  /** A private JWK encrypted with the newest key-encryption key, its kid authenticated with it. */
+  private encrypt(privateJwk: JsonWebKey, kid: string): Promise<string> {
+    return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(privateJwk)))
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid })
+      .encrypt(this.encryptionKeys[0]);
+  }
+
+  /** Stores the row's key encrypted with the newest key-encryption key, unless another process already did. */
+  private async reencrypt(row: SessionSigningKey, privateJwk: JsonWebKey): Promise<void> {
+    const privateJwe = await this.encrypt(privateJwk, row.kid);
+    // Conditional on the old ciphertext: of processes racing to do it, one writes and the others change nothing.
+    await this.keys.update({ kid: row.kid, privateJwe: row.privateJwe }, { privateJwe });
+  }
+}
+
+/** The private JWK sealed in the row, or undefined when `encryptionKey` is not the key it was sealed with. */
+async function decryptedJwk(row: SessionSigningKey, encryptionKey: Uint8Array): Promise<JsonWebKey | undefined> {
+  try {
+    const { plaintext, protectedHeader } = await compactDecrypt(row.privateJwe, encryptionKey);
+    // The kid is authenticated with the ciphertext: a blob copied onto another row does not decrypt as that key.
+    if (protectedHeader.kid !== row.kid) return undefined;
+    return JSON.parse(new TextDecoder().decode(plaintext)) as JsonWebKey;
+  } catch {
+    return undefined;
   }
 }
 

@@ -160,11 +160,13 @@ export class SessionsService {
     const given = [dto.session_id, dto.session_token, dto.session_jwt].filter(Boolean);
     if (given.length === 0) throw new StytchException('no_session_revoke_arguments');
     if (given.length > 1) throw new StytchException('too_many_session_revoke_arguments');
-    let where: { id: string } | { tokenHash: string };
-    if (dto.session_id) where = { id: this.checkSessionId(dto.session_id) };
-    else if (dto.session_token) where = { tokenHash: this.tokens.hash(dto.session_token) };
-    else where = { id: (await this.jwts.verify(dto.session_jwt!)).sessionId };
-    if (!(await this.store.deleteLive(where, new Date()))) throw new StytchException('session_not_found');
+    const now = new Date();
+    let revoked: boolean | undefined;
+    if (dto.session_id) revoked = await this.store.deleteLive({ id: this.checkSessionId(dto.session_id) }, now);
+    else if (dto.session_token) {
+      revoked = await this.tokens.find(dto.session_token, (tokenHash) => this.store.deleteLive({ tokenHash }, now));
+    } else revoked = await this.store.deleteLive({ id: (await this.jwts.verify(dto.session_jwt!)).sessionId }, now);
+    if (!revoked) throw new StytchException('session_not_found');
     this.metrics.sessionRevoked();
   }
 
@@ -182,7 +184,8 @@ export class SessionsService {
     const now = new Date();
     let session: Session | null;
     if (given.session_token !== undefined) {
-      session = await this.store.findLiveByTokenHash(this.tokens.hash(given.session_token), now);
+      session =
+        (await this.tokens.find(given.session_token, (hash) => this.store.findLiveByTokenHash(hash, now))) ?? null;
     } else {
       const { sessionId, userId } = await this.jwts.verify(given.session_jwt!);
       session = await this.store.findLive(sessionId, now, userId);

@@ -97,13 +97,14 @@ export interface RunningGateway {
 
 /**
  * Boots the real gateway, `node dist/src/gateway/main.js` as `npm start` runs it (npm test builds first), on a free port,
- * and waits until /health answers. With `tls.ca`, the gateway serves HTTPS (pass `TLS_CERT_FILE` and `TLS_KEY_FILE` in
- * `env`) and the test's requests trust that certificate.
+ * and waits until /health answers (at most `startTimeoutMs`). With `tls.ca`, the gateway serves HTTPS (pass
+ * `TLS_CERT_FILE` and `TLS_KEY_FILE` in `env`) and the test's requests trust that certificate.
  */
 export async function startGateway(
   database: DatabaseKind | { url: string },
   env: Record<string, string> = {},
   tls?: { ca: string },
+  { startTimeoutMs = 20_000 }: { startTimeoutMs?: number } = {},
 ): Promise<RunningGateway> {
   const databaseUrl = typeof database === 'string' ? await freshDatabaseUrl(database) : database.url;
   const port = await freePort();
@@ -153,7 +154,7 @@ export async function startGateway(
     return { status: response.status, headers: response.headers, body: parsed };
   };
 
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The gateway exited (${child.exitCode}):\n${output}`);
     try {
@@ -163,7 +164,7 @@ export async function startGateway(
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`The gateway did not become healthy within 20 s:\n${output}`);
+      throw new Error(`The gateway did not become healthy within ${startTimeoutMs} ms:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -7,8 +7,11 @@ export function storedTime(database: DatabaseKind, date: Date): Date | string {
   return database === 'postgres' ? date : date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
-/** The official client, pointed at the gateway (or a host app serving the module). Each has its own JWKS cache. */
-export function officialClient(gateway: Pick<RunningGateway, 'url'>, dispatcher?: Dispatcher): Client {
+/**
+ * The official client, pointed at the gateway (or a host app serving the module), with the test secret or `secret`.
+ * Each has its own JWKS cache.
+ */
+export function officialClient(gateway: Pick<RunningGateway, 'url'>, dispatcher?: Dispatcher, secret = SECRET): Client {
   // The client warns on every custom `env`; pointing it at this gateway is the whole point, so keep that quiet.
   const warn = console.warn;
   console.warn = () => undefined;
@@ -16,7 +19,7 @@ export function officialClient(gateway: Pick<RunningGateway, 'url'>, dispatcher?
     // `fraud_env` too: the client sends its fraud calls (fingerprint lookup, rules, verdict reasons) there.
     return new Client({
       project_id: PROJECT_ID,
-      secret: SECRET,
+      secret,
       env: `${gateway.url}/`,
       fraud_env: `${gateway.url}/`,
       dispatcher,

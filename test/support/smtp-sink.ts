@@ -27,6 +27,9 @@ export interface SmtpSink {
   rejectNext(count: number): void;
   /** How many messages were refused so far. */
   rejected(): number;
+  /** Mail to `address` is refused (550 at RCPT TO) until `accept(address)`: a mailbox the server rejects. */
+  reject(address: string): void;
+  accept(address: string): void;
   /** Stops listening (connections are dropped): an SMTP outage. */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -41,6 +44,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   let hangingNow = 0;
   let toReject = 0;
   let rejectedNow = 0;
+  const rejected = new Set<string>();
   let server: SMTPServer;
 
   const create = () =>
@@ -48,6 +52,10 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onRcptTo(address, _session, callback) {
+        if (!rejected.has(address.address.toLowerCase())) return callback();
+        callback(Object.assign(new Error('5.1.1 Mailbox unavailable'), { responseCode: 550 }));
+      },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -100,6 +108,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       toReject = count;
     },
     rejected: () => rejectedNow,
+    reject: (address) => rejected.add(address.toLowerCase()),
+    accept: (address) => rejected.delete(address.toLowerCase()),
     stop: () =>
       new Promise<void>((resolve) => {
         // Drop open connections too, as a crashed server would.
