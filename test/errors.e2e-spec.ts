@@ -59,7 +59,7 @@ describe.each(DATABASES)("Stytch's error envelope for every failure on %s", (dat
     expect(response.headers.get('allow')).toBe('POST');
     const onUser = await gateway.request('POST', '/v1/users/user-test-00000000-0000-4000-8000-000000000000', {});
     expectStytchError(onUser, 405, 'method_not_allowed');
-    expect(onUser.headers.get('allow')?.split(', ').sort()).toEqual(['DELETE', 'GET', 'HEAD']);
+    expect(onUser.headers.get('allow')?.split(', ').sort()).toEqual(['DELETE', 'GET', 'HEAD', 'PUT']);
   });
 
   it('answers 400 bad_request for malformed JSON and for a body that is not an object', async () => {

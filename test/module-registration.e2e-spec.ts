@@ -139,7 +139,7 @@ describe('MagicLinksModule registrations in a host app', () => {
     [
       'forRoot() with a short secret',
       () => MagicLinksModule.forRoot({ ...OPTIONS, secret: 'too-short' }),
-      'MagicLinksModule options: secret must be a string of at least 16 characters without ":".',
+      'MagicLinksModule options: secret must be a string of at least 16 characters without ":", or during a rotation a list of such values, the newest first.',
     ],
     [
       'forRootAsync() resolving a relative redirect URL',

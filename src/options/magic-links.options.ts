@@ -348,10 +348,11 @@ export function resolveMagicLinksOptions(options: MagicLinksModuleOptions): Reso
       'projectId must be 1 to 128 letters, digits, ".", "_" or "-" (for example "project-test-…").',
     );
   }
-  const secrets = keyring(options.secret, 'secret', 16, 'a string of at least 16 characters without ":"');
+  const secretAdvice = 'a string of at least 16 characters without ":"';
+  const secrets = keyring(options.secret, 'secret', 16, secretAdvice);
   if (!secrets || secrets.some((secret) => secret.includes(':'))) {
     throw new MagicLinksOptionsError(
-      'secret must be a string of at least 16 characters without ":" (or, during a rotation, a list of them, the newest first).',
+      `secret must be ${secretAdvice}, or during a rotation a list of such values, the newest first.`,
     );
   }
   const environment = options.environment ?? (projectId.startsWith('project-live-') ? 'live' : 'test');
