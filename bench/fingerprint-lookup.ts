@@ -159,7 +159,7 @@ async function main(): Promise<void> {
         if (config.cpuProfileDir) mkdirSync(config.cpuProfileDir, { recursive: true });
         const profile = join(
           config.cpuProfileDir ?? workDir,
-          `${database}-${scenario.path.replaceAll('/', '_')}.cpuprofile`,
+          `${database}-${scenario.name.replace(/[^a-z]+/gi, '-').replace(/-$/, '')}.cpuprofile`,
         );
         const cpuBefore = gateway.cpuSeconds();
         const sample = await gateway.profile(profile, () => run(scenario, config.seconds));

@@ -49,6 +49,7 @@ import { SdkService } from './sdk/sdk.service.js';
 import { DeviceFingerprintingService } from './fraud/device-fingerprinting.service.js';
 import { FingerprintLookupController } from './fraud/fingerprint-lookup.controller.js';
 import { FraudRulesController } from './fraud/fraud-rules.controller.js';
+import { FraudPolicyCache } from './fraud/fraud-policy.cache.js';
 import { FraudRulesService } from './fraud/fraud-rules.service.js';
 import { TelemetryController } from './fraud/telemetry.controller.js';
 import { VerdictReasonsController } from './fraud/verdict-reasons.controller.js';
@@ -161,6 +162,7 @@ import { UsersStore } from './users/users.store.js';
     SdkResponseInterceptor,
     SdkExceptionFilter,
     SdkService,
+    FraudPolicyCache,
     FraudRulesService,
     VerdictReasonsService,
     DeviceFingerprintingService,

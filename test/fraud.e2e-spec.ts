@@ -251,6 +251,56 @@ describe.each(DATABASES)('Device fingerprinting through the official client on %
     );
   });
 
+  it('applies a rule or override set through one instance to the next lookup on another, and flags a device shared by many users', async () => {
+    // The scanner's device may have users from the tests before: the other instance allows two more.
+    const { visitor_fingerprint } = (await client.fraud.fingerprint.lookup({ telemetry_id: scannerVisit }))
+      .fingerprints;
+    const known = await queryDatabase(
+      gateway.databaseUrl,
+      'SELECT user_key FROM fraud_device_users WHERE visitor_fingerprint = $1',
+      [visitor_fingerprint],
+    );
+    const other = await startGateway(
+      { url: gateway.databaseUrl },
+      { FRAUD_MAX_USERS_PER_DEVICE: String(known.length + 2) },
+    );
+    try {
+      const otherClient = officialClient(other);
+      // The other instance weighs the policy once, then keeps it until a change through any instance.
+      expect((await otherClient.fraud.fingerprint.lookup({ telemetry_id: scannerVisit })).verdict.action).toBe('BLOCK');
+      await client.fraud.rules.set({ action: 'ALLOW', cidr_block: '127.0.0.0/16' });
+      expect((await otherClient.fraud.fingerprint.lookup({ telemetry_id: scannerVisit })).verdict).toMatchObject({
+        action: 'ALLOW',
+        rule_match_type: 'CIDR_BLOCK',
+      });
+      await client.fraud.rules.set({ action: 'NONE', cidr_block: '127.0.0.0/16' });
+      expect((await otherClient.fraud.fingerprint.lookup({ telemetry_id: scannerVisit })).verdict.action).toBe('BLOCK');
+      await client.fraud.verdictReasons.override({
+        verdict_reason: 'HEADLESS_BROWSER_AUTOMATION',
+        override_action: 'CHALLENGE',
+      });
+      expect((await otherClient.fraud.fingerprint.lookup({ telemetry_id: scannerVisit })).verdict.action).toBe(
+        'CHALLENGE',
+      );
+      await client.fraud.verdictReasons.override({
+        verdict_reason: 'HEADLESS_BROWSER_AUTOMATION',
+        override_action: 'NONE',
+      });
+      expect((await otherClient.fraud.fingerprint.lookup({ telemetry_id: scannerVisit })).verdict.action).toBe('BLOCK');
+
+      // Two more users on the device are within the other instance's limit; a third is one too many.
+      const reasonsFor = async (external_id: string) =>
+        (await otherClient.fraud.fingerprint.lookup({ telemetry_id: scannerVisit, external_metadata: { external_id } }))
+          .verdict.reasons;
+      expect(await reasonsFor('user-a')).not.toContain('DEVICE_SHARED_BY_MANY_USERS');
+      expect(await reasonsFor('user-b')).not.toContain('DEVICE_SHARED_BY_MANY_USERS');
+      expect(await reasonsFor('user-a')).not.toContain('DEVICE_SHARED_BY_MANY_USERS');
+      expect(await reasonsFor('user-c')).toContain('DEVICE_SHARED_BY_MANY_USERS');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('requires an ALLOW verdict to confirm and authenticate a link, records it on the event, and matches devices by fingerprint', async () => {
     const link = await sendLoginLink(gateway, { email: `fraud-${database}-${Date.now()}@example.com` });
     const page = await person.context.newPage();

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { DataSource, Repository } from 'typeorm';
-import { FixedStatement } from '../database/fixed-statement.js';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { TransactionsService } from '../database/transactions.service.js';
 import { isUniqueViolation } from '../database/unique-violation.js';
-import { RULE_FIELDS, RULE_TYPES, type RuleType } from './fraud-rule-types.js';
+import { RULE_FIELDS, type RuleType } from './fraud-rule-types.js';
 import { FraudRule } from './fraud-rule.entity.js';
-import { matchRule, type RuleCandidate, type RuleSubject } from './rule-matching.js';
+import { FraudPolicyCache } from './fraud-policy.cache.js';
 import type { VerdictAction } from './verdict-reasons.js';
 
 /** A rule to set, already validated: exactly one identifier, normalised. */
@@ -29,34 +29,44 @@ export type RuleResponse = {
   last_updated_at?: string;
 } & Partial<Record<(typeof RULE_FIELDS)[RuleType], string>>;
 
-/** Rules by identifier (`rules.set`, `rules.list`) and the one that decides a lookup. */
+/** Rules by identifier (`rules.set`, `rules.list`). */
 @Injectable()
 export class FraudRulesService {
   private readonly logger = new Logger('FraudRules');
 
-  /** The unexpired rules for a lookup's identifiers (one per rule type), and every CIDR rule. */
-  private readonly candidates: FixedStatement;
-
   constructor(
     @InjectRepository(FraudRule) private readonly rules: Repository<FraudRule>,
-    @InjectDataSource() dataSource: DataSource,
-  ) {
-    const byIdentifier = RULE_TYPES.filter((type) => type !== 'CIDR_BLOCK')
-      .map((type, index) => `(r.rule_type = '${type}' AND r.identifier = $${index + 1})`)
-      .join(' OR ');
-    this.candidates = new FixedStatement(
-      dataSource,
-      `SELECT r.rule_type, r.identifier, r.action FROM fraud_rules r WHERE (${byIdentifier} OR r.rule_type = 'CIDR_BLOCK') ` +
-        `AND (r.expires_at IS NULL OR r.expires_at > $${RULE_TYPES.length})`,
-    );
-  }
+    private readonly transactions: TransactionsService,
+    private readonly policy: FraudPolicyCache,
+  ) {}
 
   /** Sets (or, with `NONE`, clears) the rule for one identifier; a new rule for it replaces the old one. */
   async set(change: RuleChange): Promise<FraudRule | undefined> {
+    const attempt = () =>
+      this.transactions.run(async (manager) => {
+        const saved = await this.write(manager.getRepository(FraudRule), change);
+        await this.policy.changed(manager);
+        return saved;
+      });
+    let rule: FraudRule | undefined;
+    try {
+      rule = await attempt();
+    } catch (error) {
+      // Another call inserted a rule for the same identifier meanwhile: this one updates it, as if it came second.
+      if (!isUniqueViolation(error)) throw error;
+      rule = await attempt();
+    }
+    this.logger.log(
+      { rule_type: change.ruleType, action: change.action },
+      change.action === 'NONE' ? 'Fraud rule cleared' : 'Fraud rule set',
+    );
+    return rule;
+  }
+
+  private async write(rules: Repository<FraudRule>, change: RuleChange): Promise<FraudRule | undefined> {
     const key = { ruleType: change.ruleType, identifier: change.identifier };
     if (change.action === 'NONE') {
-      await this.rules.delete(key);
-      this.logger.log({ rule_type: change.ruleType, action: 'NONE' }, 'Fraud rule cleared');
+      await rules.delete(key);
       return undefined;
     }
     const now = new Date();
@@ -66,25 +76,15 @@ export class FraudRulesService {
       expiresAt:
         change.expiresInMinutes === undefined ? null : new Date(now.getTime() + change.expiresInMinutes * 60_000),
     };
-    const existing = await this.rules.findOne({ where: key });
-    let rule: FraudRule;
+    const existing = await rules.findOne({ where: key });
     if (existing && (existing.expiresAt === null || existing.expiresAt > now)) {
-      await this.rules.update({ id: existing.id }, { ...fields, lastUpdatedAt: now });
-      rule = { ...existing, ...fields, lastUpdatedAt: now };
-    } else {
-      // An expired rule for the identifier is gone as far as anyone can tell: a new one starts afresh.
-      if (existing) await this.rules.delete({ id: existing.id });
-      rule = { id: `rule-${randomUUID()}`, ...key, ...fields, createdAt: now, lastUpdatedAt: null };
-      try {
-        await this.rules.insert(rule);
-      } catch (error) {
-        // Another call set the same identifier meanwhile: this one updates it, as if it came second.
-        if (!isUniqueViolation(error)) throw error;
-        await this.rules.update(key, { ...fields, lastUpdatedAt: now });
-        rule = await this.rules.findOneOrFail({ where: key });
-      }
+      await rules.update({ id: existing.id }, { ...fields, lastUpdatedAt: now });
+      return { ...existing, ...fields, lastUpdatedAt: now };
     }
-    this.logger.log({ rule_type: change.ruleType, action: change.action }, 'Fraud rule set');
+    // An expired rule for the identifier is gone as far as anyone can tell: a new one starts afresh.
+    if (existing) await rules.delete({ id: existing.id });
+    const rule = { id: `rule-${randomUUID()}`, ...key, ...fields, createdAt: now, lastUpdatedAt: null };
+    await rules.insert(rule);
     return rule;
   }
 
@@ -109,27 +109,6 @@ export class FraudRulesService {
     const rows = await query.getMany();
     const page = rows.slice(0, limit);
     return { rules: page, nextCursor: rows.length > limit ? page[page.length - 1].id : null };
-  }
-
-  /** The unexpired rule that decides for this telemetry, if any. */
-  async matching(subject: RuleSubject, now: Date): Promise<RuleCandidate | undefined> {
-    const identifiers = [
-      subject.visitorId,
-      subject.browserId,
-      subject.visitorFingerprint,
-      subject.browserFingerprint,
-      subject.hardwareFingerprint,
-      subject.networkFingerprint,
-      subject.countryCode,
-    ];
-    // An absent identifier is bound as '', which no rule has.
-    const { records } = await this.candidates.run([...identifiers.map((identifier) => identifier ?? ''), now]);
-    const rules = (records as { rule_type: RuleType; identifier: string; action: VerdictAction }[]).map((record) => ({
-      ruleType: record.rule_type,
-      identifier: record.identifier,
-      action: record.action,
-    }));
-    return matchRule(rules, subject);
   }
 }
 

@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, SocketAddress } from 'node:net';
 import { RULE_TYPES, type RuleType } from './fraud-rule-types.js';
 import { ACTION_SEVERITY, type VerdictAction } from './verdict-reasons.js';
 
@@ -38,8 +38,10 @@ export function matchRule<T extends RuleCandidate>(rules: T[], subject: RuleSubj
   for (const type of RULE_TYPES) {
     const ofType = rules.filter((rule) => rule.ruleType === type);
     if (type === 'CIDR_BLOCK') {
+      if (ofType.length === 0) continue;
+      const address = socketAddressOf(subject.ipAddress);
       const holding = ofType
-        .filter((rule) => cidrHolds(rule.identifier, subject.ipAddress))
+        .filter((rule) => address !== undefined && cidrHolds(rule.identifier, address))
         .sort(
           (a, b) =>
             prefixOf(b.identifier) - prefixOf(a.identifier) || ACTION_SEVERITY[b.action] - ACTION_SEVERITY[a.action],
@@ -82,7 +84,14 @@ function prefixOf(cidr: string): number {
 const blocks = new Map<string, { list: BlockList; type: 'ipv4' | 'ipv6' }>();
 const MAX_CACHED_BLOCKS = 10_000;
 
-function cidrHolds(cidr: string, ipAddress: string): boolean {
+/** The address parsed once per lookup: `BlockList.check` given a string parses it again for every block. */
+function socketAddressOf(ipAddress: string): SocketAddress | undefined {
+  const address = ipAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  const version = isIP(address);
+  return version === 0 ? undefined : new SocketAddress({ address, family: version === 4 ? 'ipv4' : 'ipv6' });
+}
+
+function cidrHolds(cidr: string, address: SocketAddress): boolean {
   let block = blocks.get(cidr);
   if (!block) {
     const [network, prefix] = cidr.split('/');
@@ -93,8 +102,5 @@ function cidrHolds(cidr: string, ipAddress: string): boolean {
     if (blocks.size >= MAX_CACHED_BLOCKS) blocks.clear();
     blocks.set(cidr, block);
   }
-  const address = ipAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
-  const version = isIP(address);
-  if (version !== (block.type === 'ipv4' ? 4 : 6)) return false;
-  return block.list.check(address, block.type);
+  return address.family === block.type && block.list.check(address);
 }

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { DataSource, Repository } from 'typeorm';
-import { FixedStatement } from '../database/fixed-statement.js';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { TransactionsService } from '../database/transactions.service.js';
+import { FraudPolicyCache } from './fraud-policy.cache.js';
 import { VerdictReasonOverride } from './verdict-reason-override.entity.js';
 import { VERDICT_REASON_DEFAULTS, VERDICT_REASONS, type VerdictAction, type VerdictReason } from './verdict-reasons.js';
 
@@ -18,18 +19,12 @@ export interface VerdictReasonAction {
 @Injectable()
 export class VerdictReasonsService {
   private readonly logger = new Logger('VerdictReasons');
-  /** Read by every lookup. */
-  private readonly overrideActions: FixedStatement;
 
   constructor(
     @InjectRepository(VerdictReasonOverride) private readonly stored: Repository<VerdictReasonOverride>,
-    @InjectDataSource() dataSource: DataSource,
-  ) {
-    this.overrideActions = new FixedStatement(
-      dataSource,
-      'SELECT verdict_reason, override_action FROM fraud_verdict_reason_overrides',
-    );
-  }
+    private readonly transactions: TransactionsService,
+    private readonly policy: FraudPolicyCache,
+  ) {}
 
   /** Sets the action a reason gets, or with `NONE` restores its default; returns the reason's actions. */
   async override(
@@ -38,7 +33,10 @@ export class VerdictReasonsService {
     description: string | undefined,
   ): Promise<VerdictReasonAction> {
     if (action === 'NONE') {
-      await this.stored.delete({ verdictReason: reason });
+      await this.transactions.run(async (manager) => {
+        await manager.getRepository(VerdictReasonOverride).delete({ verdictReason: reason });
+        await this.policy.changed(manager);
+      });
       this.logger.log({ verdict_reason: reason }, 'Verdict reason override cleared');
       return presentReason(reason, undefined);
     }
@@ -48,7 +46,10 @@ export class VerdictReasonsService {
       overrideDescription: description ?? null,
       createdAt: new Date(),
     };
-    await this.stored.upsert(override, ['verdictReason']);
+    await this.transactions.run(async (manager) => {
+      await manager.getRepository(VerdictReasonOverride).upsert(override, ['verdictReason']);
+      await this.policy.changed(manager);
+    });
     this.logger.log({ verdict_reason: reason, override_action: action }, 'Verdict reason overridden');
     return presentReason(reason, override);
   }
@@ -59,13 +60,6 @@ export class VerdictReasonsService {
     return VERDICT_REASONS.filter((reason) => !overridesOnly || overrides.has(reason)).map((reason) =>
       presentReason(reason, overrides.get(reason)),
     );
-  }
-
-  /** The overridden action of each overridden reason, for a lookup. */
-  async overrides(): Promise<Map<string, VerdictAction>> {
-    const { records } = await this.overrideActions.run([]);
-    const rows = records as { verdict_reason: string; override_action: VerdictAction }[];
-    return new Map(rows.map((row) => [row.verdict_reason, row.override_action]));
   }
 }
 

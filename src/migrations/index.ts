@@ -7,6 +7,7 @@ import { DeviceFingerprinting1765100000000 } from './1765100000000-device-finger
 import { UsersSearch1765200000000 } from './1765200000000-users-search.js';
 import { StytchImports1765210000000 } from './1765210000000-stytch-imports.js';
 import { EmailDeliveryAttempts1765300000000 } from './1765300000000-email-delivery-attempts.js';
+import { FraudPolicyGeneration1765400000000 } from './1765400000000-fraud-policy-generation.js';
 
 /** Every schema migration of the module, oldest first: pass them to the host's DataSource `migrations`. */
 export const MAGIC_LINKS_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MAGIC_LINKS_MIGRATIONS = [
   UsersSearch1765200000000,
   StytchImports1765210000000,
   EmailDeliveryAttempts1765300000000,
+  FraudPolicyGeneration1765400000000,
 ];
