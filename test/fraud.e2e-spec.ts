@@ -251,19 +251,30 @@ describe.each(DATABASES)('Device fingerprinting through the official client on %
     );
   });
 
-  it('applies a rule or override set through one instance to the next lookup on another, and flags a device shared by many users', async () => {
-    // The scanner's device may have users from the tests before: the other instance allows two more.
+  it('applies a rule or override set through one instance to the next lookup on another, and flags a device shared by many users or asking too often', async () => {
+    // The scanner's device may have users, and the person's visitor telemetry ids, from the tests before: the other
+    // instance allows two more users, and one more telemetry id in its velocity window.
     const { visitor_fingerprint } = (await client.fraud.fingerprint.lookup({ telemetry_id: scannerVisit }))
       .fingerprints;
-    const known = await queryDatabase(
+    const knownUsers = await queryDatabase(
       gateway.databaseUrl,
       'SELECT user_key FROM fraud_device_users WHERE visitor_fingerprint = $1',
       [visitor_fingerprint],
     );
+    const personal = (await client.fraud.fingerprint.lookup({ telemetry_id: personVisits[0] })).fingerprints;
+    const knownVisits = await queryDatabase(
+      gateway.databaseUrl,
+      'SELECT telemetry_id FROM fraud_telemetry WHERE visitor_fingerprint = $1',
+      [personal.visitor_fingerprint],
+    );
     const other = await startGateway(
       { url: gateway.databaseUrl },
-      { FRAUD_MAX_USERS_PER_DEVICE: String(known.length + 2) },
+      {
+        FRAUD_MAX_USERS_PER_DEVICE: String(knownUsers.length + 2),
+        FRAUD_VELOCITY: `${knownVisits.length + 1}/3600`,
+      },
     );
+    const otherApp = await startTestApp(other.url);
     try {
       const otherClient = officialClient(other);
       // The other instance weighs the policy once, then keeps it until a change through any instance.
@@ -296,7 +307,20 @@ describe.each(DATABASES)('Device fingerprinting through the official client on %
       expect(await reasonsFor('user-b')).not.toContain('DEVICE_SHARED_BY_MANY_USERS');
       expect(await reasonsFor('user-a')).not.toContain('DEVICE_SHARED_BY_MANY_USERS');
       expect(await reasonsFor('user-c')).toContain('DEVICE_SHARED_BY_MANY_USERS');
+
+      // The person's next visit is within the velocity limit; the one after it is over.
+      const visits = [
+        await telemetryIdFrom(() => person.context.newPage(), otherApp.url),
+        await telemetryIdFrom(() => person.context.newPage(), otherApp.url),
+      ];
+      const [within, over] = await Promise.all(
+        visits.map((telemetry_id) => otherClient.fraud.fingerprint.lookup({ telemetry_id })),
+      );
+      expect(within.fingerprints.visitor_fingerprint).toBe(personal.visitor_fingerprint);
+      expect(within.verdict.reasons).not.toContain('SMART_RATE_LIMIT_WARNING');
+      expect(over.verdict.reasons).toContain('SMART_RATE_LIMIT_WARNING');
     } finally {
+      await otherApp.close();
       await other.close();
     }
   });
