@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 /** The two fields every Stytch success body carries. */
-export abstract class StytchResponseDto {
+export class StytchResponseDto {
   @ApiProperty({
     description:
       'Globally unique UUID that is returned with every API call. This value is important to log for debugging ' +

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { StytchResponseDto } from '../../http/stytch-response.dto.js';
 import { RULE_TYPES } from '../fraud-rule-types.js';
 
@@ -49,36 +49,10 @@ export class FraudRuleResponse extends RuleIdentifiers {
   last_updated_at?: string;
 }
 
-export class SetRuleResponse extends StytchResponseDto {
+/** `rules.set`'s answer: the action and the identifier it was set for, in the envelope. */
+export class SetRuleResponse extends IntersectionType(StytchResponseDto, RuleIdentifiers) {
   @ApiProperty({ enum: ['ALLOW', 'CHALLENGE', 'BLOCK', 'NONE'], example: 'BLOCK' })
   action!: string;
-
-  @ApiPropertyOptional({ example: 'visitor-6139cbcc-4dda-4b1f-b1c0-13c08ec64d72' })
-  visitor_id?: string;
-
-  @ApiPropertyOptional()
-  browser_id?: string;
-
-  @ApiPropertyOptional()
-  visitor_fingerprint?: string;
-
-  @ApiPropertyOptional()
-  browser_fingerprint?: string;
-
-  @ApiPropertyOptional()
-  hardware_fingerprint?: string;
-
-  @ApiPropertyOptional()
-  network_fingerprint?: string;
-
-  @ApiPropertyOptional()
-  cidr_block?: string;
-
-  @ApiPropertyOptional()
-  country_code?: string;
-
-  @ApiPropertyOptional()
-  expires_at?: string;
 }
 
 export class ListRulesResponse extends StytchResponseDto {
