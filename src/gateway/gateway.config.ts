@@ -27,7 +27,7 @@ export interface GatewayConfig {
   port: number;
   host: string;
   magicLinks: MagicLinksModuleOptions;
-  /** True when the development pair is in use: main.ts prints it with a warning. */
+  /** True when the development pair is in use: run-gateway.ts prints it with a warning. */
   developmentCredentials: boolean;
   databaseUrl: string;
   runMigrations: boolean;
