@@ -116,6 +116,24 @@ describe.each(DATABASES)('Sessions on %s', (database) => {
     expect(JSON.stringify(rows)).not.toContain(response.session_token);
   });
 
+  it('stores the factor it answers with when the link and the session are written in one step', async () => {
+    // The first emailed login verifies the address; the second, with nothing but the link left to update, writes
+    // the link's consumption and the session together, its factor built by the database from the link's email.
+    const { email } = await newUser();
+    await stytch.magicLinks.authenticate({ token: (await emailLoginLink(gateway, { email })).token });
+    const { token } = await emailLoginLink(gateway, { email });
+    const started = await stytch.magicLinks.authenticate({ token, session_duration_minutes: 5 });
+    const stored = await stytch.sessions.authenticate({ session_token: started.session_token });
+    expect(stored.session.authentication_factors).toEqual(started.session!.authentication_factors);
+    expect(stored.session.started_at).toBe(started.session!.started_at);
+    expect(stored.session.custom_claims).toEqual({});
+    await expectClientError(
+      stytch.magicLinks.authenticate({ token, session_duration_minutes: 5 }),
+      401,
+      'unable_to_auth_magic_link',
+    );
+  });
+
   it('authenticates, extends and updates a session through sessions.authenticate', async () => {
     const { userId } = await newUser();
     const started = await startSession(userId, { session_custom_claims: { plan: 'pro' } });
