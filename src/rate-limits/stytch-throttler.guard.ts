@@ -1,4 +1,4 @@
-import { ExecutionContext, Injectable, Optional } from '@nestjs/common';
+import { ExecutionContext, Injectable, Optional, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
@@ -36,7 +36,7 @@ export class StytchThrottlerGuard extends ThrottlerGuard {
   }
 
   /** What each throttler applies to a route, read from its metadata once per handler and class. */
-  private readonly routes = new WeakMap<Function, WeakMap<Function, RouteThrottler[]>>();
+  private readonly routes = new WeakMap<Handler, WeakMap<Type<unknown>, RouteThrottler[]>>();
 
   /**
    * The stock guard's checks, in its order and with its errors, but with each route's `@Throttle`/`@SkipThrottle`
@@ -73,7 +73,7 @@ export class StytchThrottlerGuard extends ThrottlerGuard {
     return routes;
   }
 
-  private readRouteThrottlers(handler: Function, classRef: Function): RouteThrottler[] {
+  private readRouteThrottlers(handler: Handler, classRef: Type<unknown>): RouteThrottler[] {
     const read = <T>(key: string, throttler: ThrottlerOptions) =>
       this.reflector.getAllAndOverride<T | undefined>(key + throttler.name, [handler, classRef]);
     return this.throttlers.map((throttler) => ({
@@ -119,6 +119,9 @@ export class StytchThrottlerGuard extends ThrottlerGuard {
     return this.throttlers.some((throttler) => throttler.name === name) ? name : 'other';
   }
 }
+
+/** A route's handler, as Nest's execution context names it. */
+type Handler = ReturnType<ExecutionContext['getHandler']>;
 
 type Resolvable<T> = T | ((context: ExecutionContext) => T | Promise<T>);
 
