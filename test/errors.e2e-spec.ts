@@ -8,6 +8,20 @@ import {
 } from './support/gateway.js';
 import { openSocket, rawExchange, received } from './support/raw-http.js';
 
+const HELMET_HEADERS = [
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'origin-agent-cluster',
+  'referrer-policy',
+  'strict-transport-security',
+  'x-content-type-options',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+];
+
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
 
 describe.each(DATABASES)("Stytch's error envelope for every failure on %s", (database) => {
@@ -33,6 +47,41 @@ describe.each(DATABASES)("Stytch's error envelope for every failure on %s", (dat
       const response = await gateway.request(method, path, body, { auth: authorization });
       expectStytchError(response, 401, 'unauthorized_credentials');
       expect(response.body.error_message).toBe('Unauthorized credentials.');
+    }
+  });
+
+  it('keeps refusing wrong credentials between accepted ones', async () => {
+    const path = '/v1/users/user-test-00000000-0000-4000-8000-000000000000';
+    const wrong = basic(`${PROJECT_ID}:secret-test-wrong-wrong-wrong`);
+    for (const authorization of [AUTH, wrong, AUTH, wrong]) {
+      const response = await gateway.request('GET', path, undefined, { auth: authorization });
+      if (authorization === AUTH) expectStytchError(response, 404, 'user_not_found');
+      else expectStytchError(response, 401, 'unauthorized_credentials');
+    }
+  });
+
+  it("sets helmet's security headers on answers, errors and unknown routes alike", async () => {
+    const answers = [
+      await gateway.request('POST', '/v1/users', { email: 'headers@example.com' }),
+      await gateway.request('POST', '/v1/users', { email: 'headers@example.com' }, { auth: null }),
+      await gateway.request('GET', '/v1/no-such-route'),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 401, 404]);
+    for (const { headers } of answers) {
+      expect(Object.fromEntries([...headers].filter(([name]) => HELMET_HEADERS.includes(name)))).toEqual({
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+        'origin-agent-cluster': '?1',
+        'referrer-policy': 'no-referrer',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+        'x-dns-prefetch-control': 'off',
+        'x-download-options': 'noopen',
+        'x-frame-options': 'SAMEORIGIN',
+        'x-permitted-cross-domain-policies': 'none',
+        'x-xss-protection': '0',
+      });
+      expect(headers.get('content-security-policy')).toBeNull();
     }
   });
 

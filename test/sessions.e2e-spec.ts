@@ -20,7 +20,11 @@ describe.each(DATABASES)('Sessions on %s', (database) => {
   let stytch: Client;
   let counter = 0;
   beforeAll(async () => {
-    gateway = await startGateway(database, { MAGIC_LINKS_TOKEN_HASH_KEY: TOKEN_HASH_KEY });
+    // Two links mailed to one address in a row: the default of one per second would refuse the second.
+    gateway = await startGateway(database, {
+      MAGIC_LINKS_TOKEN_HASH_KEY: TOKEN_HASH_KEY,
+      RATE_LIMIT_PER_EMAIL: '10/1',
+    });
     stytch = officialClient(gateway);
   });
   afterAll(() => gateway.close());
@@ -114,6 +118,24 @@ describe.each(DATABASES)('Sessions on %s', (database) => {
     expect(rows).toHaveLength(1);
     expect(rows[0].token_hash).toBe(createHmac('sha256', TOKEN_HASH_KEY).update(response.session_token).digest('hex'));
     expect(JSON.stringify(rows)).not.toContain(response.session_token);
+  });
+
+  it('stores the factor it answers with when the link and the session are written in one step', async () => {
+    // The first emailed login verifies the address; the second, with nothing but the link left to update, writes
+    // the link's consumption and the session together, its factor built by the database from the link's email.
+    const { email } = await newUser();
+    await stytch.magicLinks.authenticate({ token: (await emailLoginLink(gateway, { email })).token });
+    const { token } = await emailLoginLink(gateway, { email });
+    const started = await stytch.magicLinks.authenticate({ token, session_duration_minutes: 5 });
+    const stored = await stytch.sessions.authenticate({ session_token: started.session_token });
+    expect(stored.session.authentication_factors).toEqual(started.session!.authentication_factors);
+    expect(stored.session.started_at).toBe(started.session!.started_at);
+    expect(stored.session.custom_claims).toEqual({});
+    await expectClientError(
+      stytch.magicLinks.authenticate({ token, session_duration_minutes: 5 }),
+      401,
+      'unable_to_auth_magic_link',
+    );
   });
 
   it('authenticates, extends and updates a session through sessions.authenticate', async () => {

@@ -1,6 +1,5 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import helmet from '@fastify/helmet';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage, Server } from 'node:http';
@@ -17,6 +16,7 @@ import { closeConnectionsWhileDraining } from './drain-connections.hook.js';
 import { installMethodNotAllowed } from './method-not-allowed.hook.js';
 import { setupApiReference } from './api-reference.js';
 import { instrumentHttp } from './http-metrics.hook.js';
+import { installSecurityHeaders } from './security-headers.hook.js';
 import { MAGIC_LINKS_METRICS_REGISTRY } from '../metrics/metrics-registry.js';
 
 /** Largest JSON body accepted; Stytch's requests are a few hundred bytes. */
@@ -77,7 +77,7 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   }
   closeConnectionsWhileDraining(app);
   limitConnectionsPerAddress(fastify.server, config.http.maxConnectionsPerIp, config.trustProxy);
-  await app.register(helmet, { contentSecurityPolicy: false, global: true });
+  installSecurityHeaders(app);
 
   setupApiReference(app, app.get<ResolvedMagicLinksOptions>(MAGIC_LINKS_OPTIONS));
   return app;

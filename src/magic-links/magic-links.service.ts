@@ -11,6 +11,7 @@ import {
   SessionsService,
   type IssuedSession,
   type RecordedSession,
+  type SessionPlan,
 } from '../sessions/sessions.service.js';
 import { UserEmail } from '../users/user-email.entity.js';
 import { User } from '../users/user.entity.js';
@@ -128,11 +129,15 @@ export class MagicLinksService {
     const now = new Date();
     // The common case: no session asked for, nothing to update but the link. A device match is looked up in the
     // link's events, which the write cannot check, so it takes the read-first path below.
-    const consumed =
-      asksForSession(dto) || dto.options?.device_match_required
-        ? undefined
-        : await this.store.consumeWithUser(this.consumeConditions(tokenHash, dto, now, true));
-    if (consumed) return { link: consumed, user: consumed.user, session: undefined };
+    if (!dto.options?.device_match_required) {
+      if (!asksForSession(dto)) {
+        const consumed = await this.store.consumeWithUser(this.consumeConditions(tokenHash, dto, now, true));
+        if (consumed) return { link: consumed, user: consumed.user, session: undefined };
+      } else {
+        const started = await this.consumeStartingSession(tokenHash, dto, now);
+        if (started) return started;
+      }
+    }
 
     // The same checks as consumeConditions(), in the order their errors take precedence: a check added to one
     // must be added to the other, or the common case above would skip it.
@@ -179,6 +184,33 @@ export class MagicLinksService {
     });
     link.consumedAt = now;
     return { link, user, session: recorded && (await this.sessions.sign(recorded)) };
+  }
+
+  /**
+   * A new session (a duration and no session named) started in the write that consumes the link, as the common case
+   * of consume(). Undefined when that write changes nothing, or the session's checks fail, so that consume() answers
+   * as it would have: its read-first path finds out why, with the errors in their order of precedence.
+   */
+  private async consumeStartingSession(
+    tokenHash: string,
+    dto: AuthenticateMagicLinkDto,
+    now: Date,
+  ): Promise<AuthenticatedMagicLink | undefined> {
+    let plan: SessionPlan | undefined;
+    try {
+      plan = await this.sessions.planNew(dto);
+    } catch (error) {
+      if (error instanceof StytchException) return undefined;
+      throw error;
+    }
+    if (!plan) return undefined;
+    const start = this.sessions.prepareStart(plan, now, dto.attributes);
+    const link = await this.store.consumeStartingSession(this.consumeConditions(tokenHash, dto, now, true), start.row);
+    if (!link) return undefined;
+    const { user } = link;
+    const email = user.emails.find((candidate) => candidate.id === link.emailId);
+    const recorded = this.sessions.started(plan, start, user, factorOf(link, email));
+    return { link, user, session: await this.sessions.sign(recorded) };
   }
 
   /**

@@ -4,6 +4,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EntityRows } from '../database/entity-rows.js';
 import { FixedStatement } from '../database/fixed-statement.js';
 import { isForeignKeyViolation } from '../database/foreign-key-violation.js';
+import { TransactionsService } from '../database/transactions.service.js';
+import type { SessionStart } from '../sessions/sessions.service.js';
+import { rfc3339 } from '../users/user.presenter.js';
 import { UserEmail } from '../users/user-email.entity.js';
 import { User } from '../users/user.entity.js';
 import { MagicLink } from './magic-link.entity.js';
@@ -40,6 +43,9 @@ const EMBEDDABLE_COLUMNS =
 const EMBEDDABLE_CONSTANTS = `NULL, 'embedded', NULL, NULL, NULL, NULL`;
 /** A link `l` with its user `u` and the user's emails `e`, one row per email. */
 const WITH_USER_JOINS = 'JOIN users u ON u.id = l.user_id LEFT JOIN user_emails e ON e.user_id = u.id';
+const SESSION_COLUMNS =
+  'id, user_id, token_hash, version, started_at, last_accessed_at, expires_at, ip_address, user_agent, ' +
+  'authentication_factors, custom_claims';
 
 /**
  * The statements of the magic-link hot paths, hand-written (see `FixedStatement`) with their PostgreSQL and SQLite
@@ -57,10 +63,15 @@ export class MagicLinksStore {
   private readonly withUserColumns: string;
   private readonly selectWithUser: FixedStatement;
   private readonly expirePending: FixedStatement;
+  /** SQLite: a new session's user drops its expired sessions, as `SessionsStore.insert` does. */
+  private readonly deleteExpiredSessions: FixedStatement;
   /** The consuming UPDATEs, one per combination of checks, built once each. */
   private readonly consumeStatements = new Map<string, FixedStatement>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionsService,
+  ) {
     this.sqlite = dataSource.options.type === 'better-sqlite3';
     this.insertForUserId = new FixedStatement(
       dataSource,
@@ -85,6 +96,10 @@ export class MagicLinksStore {
       dataSource,
       'UPDATE magic_links SET expires_at = $1 WHERE user_id = $2 AND email_id = $3 AND consumed_at IS NULL ' +
         'AND expires_at > $4',
+    );
+    this.deleteExpiredSessions = new FixedStatement(
+      dataSource,
+      'DELETE FROM sessions WHERE user_id = (SELECT user_id FROM magic_links WHERE token_hash = $1) AND expires_at <= $2',
     );
   }
 
@@ -120,6 +135,74 @@ export class MagicLinksStore {
     }
     const { affected } = await this.statement(sql).run(parameters);
     return affected === 1 ? this.findWithUser(conditions.tokenHash) : undefined;
+  }
+
+  /**
+   * Consumes the link if `conditions` hold and starts `session` for its user, authenticated by the link: both or
+   * neither. The link with its user, or undefined when nothing was consumed. On PostgreSQL it is one statement, one
+   * round trip; SQLite has no writes in a WITH, so there it is one short transaction of fixed statements.
+   */
+  async consumeStartingSession(
+    conditions: ConsumeConditions,
+    session: SessionStart['row'],
+  ): Promise<MagicLink | undefined> {
+    const { sql, parameters } = consumeUpdate(conditions);
+    const bind = (value: unknown) => `$${parameters.push(value)}`;
+    if (!this.sqlite) {
+      const consumed =
+        `WITH l AS (${sql} RETURNING *), ` +
+        `d AS (DELETE FROM sessions WHERE user_id IN (SELECT user_id FROM l) ` +
+        `AND expires_at <= ${this.typed(bind(session.startedAt), 'timestamptz')}), ` +
+        `s AS (${this.insertSession(session, bind, 'l')}) ` +
+        `SELECT ${this.withUserColumns} FROM l ${WITH_USER_JOINS}`;
+      const { records } = await this.statement(consumed).run(parameters);
+      return records.length === 0 ? undefined : this.linkWithUser(records);
+    }
+    return this.transactions.run(async (manager) => {
+      if ((await this.statement(sql).run(parameters, manager)).affected !== 1) return undefined;
+      await this.deleteExpiredSessions.run([conditions.tokenHash, session.startedAt], manager);
+      const values: unknown[] = [];
+      const insert = this.insertSession(session, (value) => `$${values.push(value)}`, 'magic_links l');
+      await this.statement(`${insert} WHERE l.token_hash = $${values.push(conditions.tokenHash)}`).run(values, manager);
+      return this.linkWithUser((await this.selectWithUser.run([conditions.tokenHash], manager)).records);
+    });
+  }
+
+  /**
+   * `INSERT … SELECT` of `session` for the user of the link `l` read from `from`, its factor (as `withFactor` makes
+   * it) built from the link and its email.
+   */
+  private insertSession(session: SessionStart['row'], bind: (value: unknown) => string, from: string): string {
+    const [object, array] = this.sqlite ? ['json_object', 'json_array'] : ['json_build_object', 'json_build_array'];
+    const factor = (method: string, source: string) =>
+      `${object}('type', 'magic_link', 'delivery_method', '${method}', ${source}, ` +
+      `'last_authenticated_at', p.at, 'created_at', p.at, 'updated_at', p.at)`;
+    const values = [
+      this.typed(bind(session.id), 'varchar'),
+      'l.user_id',
+      this.typed(bind(session.tokenHash), 'varchar'),
+      this.typed(bind(session.version), 'integer'),
+      this.typed(bind(session.startedAt), 'timestamptz'),
+      this.typed(bind(session.lastAccessedAt), 'timestamptz'),
+      this.typed(bind(session.expiresAt), 'timestamptz'),
+      this.typed(bind(session.ipAddress), 'varchar'),
+      this.typed(bind(session.userAgent), 'varchar'),
+      `CAST(${array}(CASE WHEN l.email_id IS NULL ` +
+        `THEN ${factor('embedded', `'embeddable_magic_link_factor', ${object}('embedded_id', l.id)`)} ` +
+        `ELSE ${factor('email', `'email_factor', ${object}('email_id', l.email_id, 'email_address', fe.email)`)} ` +
+        'END) AS text)',
+      this.typed(bind(session.customClaims === null ? null : JSON.stringify(session.customClaims)), 'text'),
+    ];
+    return (
+      `INSERT INTO sessions (${SESSION_COLUMNS}) SELECT ${values.join(', ')} ` +
+      `FROM ${from} LEFT JOIN user_emails fe ON fe.id = l.email_id ` +
+      `CROSS JOIN (SELECT ${this.typed(bind(rfc3339(session.startedAt)), 'text')} AS at) p`
+    );
+  }
+
+  /** A placeholder with its type, which PostgreSQL cannot infer in an `INSERT … SELECT`; SQLite needs none. */
+  private typed(placeholder: string, type: string): string {
+    return this.sqlite ? placeholder : `CAST(${placeholder} AS ${type})`;
   }
 
   /** Consumes the link in `manager`'s transaction if `conditions` hold; true when this call won. */

@@ -56,6 +56,12 @@ export interface SessionPlan {
   signingKey: SigningKey;
 }
 
+/** A new session prepared before its user is known (see `SessionsService.prepareStart`). */
+export interface SessionStart {
+  token: string;
+  row: Omit<SessionRow, 'userId' | 'authenticationFactors'>;
+}
+
 interface SessionChanges {
   factor?: MagicLinkFactorSource;
   durationMinutes?: number;
@@ -93,6 +99,53 @@ export class SessionsService {
     if (!credentials && request.session_duration_minutes === undefined) return undefined;
     const existing = credentials ? await this.findActiveSession(credentials) : undefined;
     if (existing && existing.userId !== userId) throw new StytchException('user_id_mismatch');
+    return this.planFor(existing, request);
+  }
+
+  /**
+   * The plan of an authenticate that starts a new session whoever the user is (a duration and no session named),
+   * checked before the user is known; undefined for any other request.
+   */
+  async planNew(request: SessionRequest): Promise<SessionPlan | undefined> {
+    if (request.session_duration_minutes === undefined || onlyOne(request)) return undefined;
+    return this.planFor(undefined, request);
+  }
+
+  /**
+   * A new session's row, but for its user and factor, which come with the link that authenticates it: written in
+   * the statement that consumes the link (`MagicLinksStore.consumeStartingSession`).
+   */
+  prepareStart(plan: SessionPlan, now: Date, attributes: AttributesDto | undefined): SessionStart {
+    const { token, hash } = this.tokens.mint();
+    return {
+      token,
+      row: {
+        id: newId('session', this.options.environment),
+        tokenHash: hash,
+        version: 1,
+        startedAt: now,
+        lastAccessedAt: now,
+        expiresAt: minutesAfter(now, plan.durationMinutes!),
+        ipAddress: attributes?.ip_address ?? null,
+        userAgent: attributes?.user_agent ?? null,
+        customClaims: applyCustomClaims(null, plan.customClaims),
+      },
+    };
+  }
+
+  /** The session `prepareStart` prepared, once written for `user`, authenticated by `factor`. */
+  started(plan: SessionPlan, start: SessionStart, user: User, factor: MagicLinkFactorSource): RecordedSession {
+    const { row } = start;
+    const session: SessionRow = {
+      ...row,
+      userId: user.id,
+      authenticationFactors: withFactor([], factor, row.startedAt),
+    };
+    this.metrics.sessionStarted();
+    return { session: presentSession(session, user), sessionToken: start.token, signingKey: plan.signingKey };
+  }
+
+  private async planFor(existing: Session | undefined, request: SessionRequest): Promise<SessionPlan> {
     applyCustomClaims(existing?.customClaims ?? null, request.session_custom_claims);
     return {
       existing,
