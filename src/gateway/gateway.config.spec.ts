@@ -35,6 +35,7 @@ describe('loadGatewayConfig', () => {
           sendTimeoutMs: 60_000,
           sweepIntervalMs: 30_000,
           concurrency: 5,
+          batchSize: 20,
         },
         eventLimits: { perLinkAndType: 20, perIp: { limit: 300, ttlSeconds: 600 } },
         retention: {
