@@ -117,27 +117,59 @@ export class EmailDeliveriesStore {
   }
 
   /**
-   * Marks the claimed attempts sent and erases their sealed tokens, in one statement; returns the ids marked (a
-   * delivery whose claim was lost is not).
+   * Marks the claimed attempts sent, erasing their sealed tokens, and records them as sent attempts for the delivery
+   * administration API: one statement on PostgreSQL, the record after the mark on SQLite (where a statement costs no
+   * round trip). Returns the ids marked (a delivery whose claim was lost is neither marked nor recorded here: the
+   * worker that claimed it since records its own attempt), and why the record failed if it did: only a record, it
+   * changes nothing of the deliveries, whose rows say what happened.
    */
-  async markSent(mails: SentMail[], sentAt: Date): Promise<Set<string>> {
-    const statement = this.statement('sent', mails.length, () => {
-      const values = mails.map(
-        (_, index) => `($${index * 3 + 1}, CAST($${index * 3 + 2} AS integer), $${index * 3 + 3})`,
+  async markSent(
+    mails: SentMail[],
+    startedAt: Date,
+    sentAt: Date,
+  ): Promise<{ marked: Set<string>; recordFailure?: unknown }> {
+    const sent = (from: number) =>
+      'sent (id, attempts, message_id) AS (VALUES ' +
+      mails
+        .map(
+          (_, index) => `($${from + index * 3}, CAST($${from + index * 3 + 1} AS integer), $${from + index * 3 + 2})`,
+        )
+        .join(', ') +
+      ')';
+    const mark = (at: string) =>
+      `UPDATE email_deliveries SET status = 'sent', sent_at = ${at}, ` +
+      'message_id = (SELECT sent.message_id FROM sent WHERE sent.id = email_deliveries.id), last_error = NULL, ' +
+      `lease_until = NULL, sealed_token = NULL WHERE status = 'sending' AND ` +
+      '(id, attempts) IN (SELECT sent.id, sent.attempts FROM sent) RETURNING id';
+    const values = mails.flatMap((mail) => [mail.id, mail.attempt, mail.messageId]);
+    const last = mails.length * 3;
+    if (this.postgres) {
+      const statement = this.statement(
+        'sent',
+        mails.length,
+        () =>
+          `WITH ${sent(1)}, marked AS (${mark(`$${last + 1}`)}), recorded AS (` +
+          'INSERT INTO email_delivery_attempts (delivery_id, attempt, started_at, ended_at, outcome, error) ' +
+          `SELECT sent.id, sent.attempts, CAST($${last + 2} AS timestamptz), CAST($${last + 3} AS timestamptz), 'sent', NULL ` +
+          'FROM sent JOIN marked ON marked.id = sent.id) ' +
+          'SELECT id FROM marked',
       );
-      return (
-        `WITH sent (id, attempts, message_id) AS (VALUES ${values.join(', ')}) UPDATE email_deliveries SET ` +
-        `status = 'sent', sent_at = $${mails.length * 3 + 1}, ` +
-        'message_id = (SELECT sent.message_id FROM sent WHERE sent.id = email_deliveries.id), last_error = NULL, ' +
-        `lease_until = NULL, sealed_token = NULL WHERE status = 'sending' AND ` +
-        '(id, attempts) IN (SELECT sent.id, sent.attempts FROM sent) RETURNING id'
+      const { records } = await statement.run([...values, sentAt, startedAt, sentAt]);
+      return { marked: new Set((records as { id: string }[]).map((row) => row.id)) };
+    }
+    const statement = this.statement('sent', mails.length, () => `WITH ${sent(1)} ${mark(`$${last + 1}`)}`);
+    const { records } = await statement.run([...values, sentAt]);
+    const marked = new Set((records as { id: string }[]).map((row) => row.id));
+    const recorded = mails.filter((mail) => marked.has(mail.id));
+    if (recorded.length === 0) return { marked };
+    try {
+      await this.recordAttempts(
+        recorded.map(({ id, attempt }) => ({ id, attempt, startedAt, outcome: 'sent', error: null })),
       );
-    });
-    const { records } = await statement.run([
-      ...mails.flatMap((mail) => [mail.id, mail.attempt, mail.messageId]),
-      sentAt,
-    ]);
-    return new Set((records as { id: string }[]).map((row) => row.id));
+      return { marked };
+    } catch (recordFailure) {
+      return { marked, recordFailure };
+    }
   }
 
   /** Ends the claimed attempt otherwise; false when the claim was lost. */

@@ -129,7 +129,8 @@ export class EmailDeliveryService {
   }
 
   private async markSent(sent: SentMail[], claimed: ClaimedDelivery[], startedAt: Date): Promise<void> {
-    const marked = await this.store.markSent(sent, new Date());
+    const { marked, recordFailure } = await this.store.markSent(sent, startedAt, new Date());
+    if (recordFailure) this.logger.warn(`${marked.size} sent attempts not recorded (${String(recordFailure)})`);
     const deliveries = new Map(claimed.map(({ delivery }) => [delivery.id, delivery]));
     for (const { id } of sent) {
       const delivery = deliveries.get(id)!;
@@ -137,11 +138,6 @@ export class EmailDeliveryService {
       // Only if this worker stalled past its claim and another claimed it too: that one may send again.
       if (!marked.has(id)) this.logger.warn(`delivery ${id}: sent, but its claim had expired meanwhile`);
     }
-    await this.store
-      .recordAttempts(sent.map(({ id, attempt }) => ({ id, attempt, startedAt, outcome: 'sent', error: null })))
-      .catch((failure: unknown) => {
-        this.logger.warn(`${sent.length} sent attempts not recorded (${String(failure)})`);
-      });
   }
 
   /**

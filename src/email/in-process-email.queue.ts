@@ -16,9 +16,7 @@ export class InProcessEmailQueue extends EmailQueue implements OnApplicationShut
   private closed = false;
   private readonly idle = new Set<() => void>();
 
-  constructor(
-    private readonly deliveries: EmailDeliveryService,
-  ) {
+  constructor(private readonly deliveries: EmailDeliveryService) {
     super();
   }
 
