@@ -121,10 +121,10 @@ export class EmailDeliveryService {
       } catch (error) {
         // The mails went out but are not marked: their claims run out and the sweeper sends them again.
         for (const mail of sent) waiters.get(mail.id)!.reject(error);
-        return;
       }
     }
-    // Not claimed: another worker has it, it is done, or it was deleted (the user was deleted, the invite revoked).
+    // The rest (a promise settles once, so those settled above keep their outcome): not claimed, because another
+    // worker has it, it is done, or it was deleted (the user was deleted, the invite revoked); or sent and marked.
     for (const waiter of waiters.values()) waiter.resolve(NOTHING_LEFT);
   }
 
