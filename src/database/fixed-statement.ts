@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager, QueryResult } from 'typeorm';
+import type { Database, Statement } from 'better-sqlite3';
+import { QueryFailedError, type DataSource, type EntityManager, type QueryResult } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils.js';
 
 /**
@@ -9,6 +10,8 @@ import { DateUtils } from 'typeorm/util/DateUtils.js';
 export class FixedStatement {
   private readonly sqlite: boolean;
   private readonly sql: string;
+  /** SQLite: the statement prepared on the connection it was prepared for (a reconnect makes a new one). */
+  private prepared: { connection: Database; statement: Statement } | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -24,9 +27,7 @@ export class FixedStatement {
 
   /** Runs the statement, in `manager`'s transaction when it has one. */
   async run(parameters: unknown[], manager?: EntityManager): Promise<QueryResult> {
-    const values = this.sqlite
-      ? parameters.map((value) => (value instanceof Date ? DateUtils.mixedDateToUtcDatetimeString(value) : value))
-      : parameters;
+    const values = this.values(parameters);
     if (manager?.queryRunner) return manager.queryRunner.query(this.sql, values, true);
     const runner = this.dataSource.createQueryRunner();
     try {
@@ -34,5 +35,28 @@ export class FixedStatement {
     } finally {
       await runner.release();
     }
+  }
+
+  /**
+   * SQLite only: runs the statement at once, synchronously, on the one connection; for work that
+   * `TransactionsService.runNow` makes one transaction. Fails as TypeORM's `query` does (a `QueryFailedError`).
+   */
+  runNow(parameters: unknown[]): number {
+    const connection = (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+    if (this.prepared?.connection !== connection) {
+      this.prepared = { connection, statement: connection.prepare(this.sql) };
+    }
+    const values = this.values(parameters);
+    try {
+      return this.prepared.statement.run(...values).changes;
+    } catch (error) {
+      throw new QueryFailedError(this.sql, values, error as Error);
+    }
+  }
+
+  private values(parameters: unknown[]): unknown[] {
+    return this.sqlite
+      ? parameters.map((value) => (value instanceof Date ? DateUtils.mixedDateToUtcDatetimeString(value) : value))
+      : parameters;
   }
 }

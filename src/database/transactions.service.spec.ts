@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { FixedStatement } from './fixed-statement.js';
 import { TransactionsService } from './transactions.service.js';
 
 /** A promise and the function that resolves it. */
@@ -66,5 +67,33 @@ describe('TransactionsService on SQLite', () => {
       ).rejects.toThrow('inner fails');
     });
     expect(await values()).toEqual(['outer']);
+  });
+
+  it('runs synchronous work whole, never inside another transaction open meanwhile, all or nothing', async () => {
+    const insertNow = new FixedStatement(dataSource, 'INSERT INTO t (v) VALUES ($1)');
+    const started = deferred();
+    const finish = deferred();
+    const failing = transactions.run(async (manager) => {
+      await insert(manager, 'rolled back');
+      started.resolve();
+      await finish.promise;
+      throw new Error('the request failed');
+    });
+    await started.promise;
+    const both = transactions.runNow(() => {
+      insertNow.runNow(['now']);
+      insertNow.runNow(['now2']);
+    });
+    finish.resolve();
+    await expect(failing).rejects.toThrow('the request failed');
+    await both;
+    await dataSource.query('CREATE UNIQUE INDEX t_v ON t (v)');
+    await expect(
+      transactions.runNow(() => {
+        insertNow.runNow(['first']);
+        insertNow.runNow(['now']);
+      }),
+    ).rejects.toThrow('UNIQUE');
+    expect(await values()).toEqual(['now', 'now2']);
   });
 });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Database } from 'better-sqlite3';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pLimit from 'p-limit';
@@ -23,6 +24,16 @@ export class TransactionsService {
    */
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.turns ? this.turns.transaction(work) : this.dataSource.transaction(work);
+  }
+
+  /**
+   * SQLite only: runs synchronous `work` (statements run with `FixedStatement.runNow`) as one transaction. While no
+   * other transaction is open or waiting, it runs at once, and being synchronous nothing can come between its
+   * statements, so it takes no turn and makes no other statement wait for it; otherwise it waits its turn as `run`.
+   */
+  runNow<T>(work: () => T): Promise<T> {
+    if (!this.turns) throw new Error('TransactionsService.runNow is for SQLite');
+    return this.turns.transactionNow(work);
   }
 }
 
@@ -82,6 +93,14 @@ class SqliteTurns {
     } finally {
       this.transactions--;
     }
+  }
+
+  async transactionNow<T>(work: () => T): Promise<T> {
+    const connection = (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+    if (this.transactions > 0 || this.inTransaction() || connection.inTransaction) {
+      return this.transaction(async () => work());
+    }
+    return connection.transaction(work)();
   }
 
   private gate(runner: QueryRunner): QueryRunner {

@@ -1,7 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
-import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
-import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { EmailDeliveryService } from './email-delivery.service.js';
 import { EmailQueue } from './email-queue.js';
 
@@ -39,20 +37,19 @@ export class BullEmailQueue extends EmailQueue {
   }
 }
 
-/** Runs this process's share of the jobs, `email.concurrency` at once. */
+/** Runs this process's share of the jobs, as many at once as the delivery service's batches take. */
 @Injectable()
 export class EmailDeliveryProcessor implements OnModuleInit {
   private readonly logger = new Logger('EmailQueue');
 
   constructor(
-    @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
     @Inject(BULL_EMAIL_QUEUE) private readonly queue: Queue<DeliveryJob>,
     private readonly deliveries: EmailDeliveryService,
     private readonly emailQueue: EmailQueue,
   ) {}
 
   onModuleInit(): void {
-    void this.queue.process(this.options.email.concurrency, (job) => this.deliver(job));
+    void this.queue.process(this.deliveries.capacity, (job) => this.deliver(job));
   }
 
   private async deliver(job: Job<DeliveryJob>): Promise<void> {

@@ -13,7 +13,7 @@ const BATCH = 500;
  * worker's claim ran out (it was killed mid-send). It delivers them itself, through the same claim as a queue's
  * worker, rather than queuing them again: the database record is what must be sent, and whatever state the queue is
  * in (down, emptied, or holding a job id that will never run) cannot stop it. Runs at start and then every
- * `sweepIntervalMs`, `email.concurrency` deliveries at once.
+ * `sweepIntervalMs`, in the delivery service's batches.
  */
 @Injectable()
 export class EmailDeliverySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -55,7 +55,7 @@ export class EmailDeliverySweeper implements OnApplicationBootstrap, OnApplicati
     const worker = async () => {
       for (let id = next.next(); !id.done && !this.closed; id = next.next()) await this.deliver(id.value);
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.email.concurrency, found.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.deliveries.capacity, found.length) }, worker));
     return found.length;
   }
 

@@ -1,6 +1,4 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
-import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import { EmailDeliveryService } from './email-delivery.service.js';
 import { EmailQueue } from './email-queue.js';
 
@@ -18,10 +16,7 @@ export class InProcessEmailQueue extends EmailQueue implements OnApplicationShut
   private closed = false;
   private readonly idle = new Set<() => void>();
 
-  constructor(
-    @InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions,
-    private readonly deliveries: EmailDeliveryService,
-  ) {
+  constructor(private readonly deliveries: EmailDeliveryService) {
     super();
   }
 
@@ -39,7 +34,7 @@ export class InProcessEmailQueue extends EmailQueue implements OnApplicationShut
   }
 
   private drain(): void {
-    while (!this.closed && this.running < this.options.email.concurrency && this.ready.length > 0) {
+    while (!this.closed && this.running < this.deliveries.capacity && this.ready.length > 0) {
       const deliveryId = this.ready.shift()!;
       this.pending.set(deliveryId, 'running');
       this.running++;

@@ -5,6 +5,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
 import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import type { RenderedMail } from './email-templates.service.js';
+import { SmtpThread } from './smtp-thread.js';
 
 export interface OutgoingMail extends RenderedMail {
   /** The delivery's id: names the outbox file and makes the Message-ID, the same on every attempt. */
@@ -15,20 +16,22 @@ export interface OutgoingMail extends RenderedMail {
 }
 
 /**
- * Hands mail to SMTP through nodemailer, or, with no SMTP configured, writes it to the outbox folder as an `.eml`
+ * Hands mail to SMTP through nodemailer (on a thread of its own, see `SmtpThread`), or, with no SMTP configured, writes it to the outbox folder as an `.eml`
  * file and prints its link, so a newcomer can click it. nodemailer builds and encodes every header itself.
  */
 @Injectable()
 export class MailTransportService implements OnApplicationShutdown {
   private readonly logger = new Logger('Mail');
-  private readonly transporter: Transporter;
-  private readonly outboxDir: string | undefined;
+  /** SMTP: nodemailer's pool, on a thread of its own. */
+  private readonly smtp: SmtpThread | undefined;
+  /** No SMTP: nodemailer writes the message, to the outbox folder. */
+  private readonly outbox: { dir: string; transporter: Transporter } | undefined;
 
   constructor(@InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions) {
     const { smtpUrl, sendTimeoutMs } = options.email;
     if (smtpUrl) {
       const url = new URL(smtpUrl);
-      this.transporter = nodemailer.createTransport({
+      this.smtp = new SmtpThread({
         host: url.hostname,
         port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
         secure: url.protocol === 'smtps:',
@@ -44,15 +47,17 @@ export class MailTransportService implements OnApplicationShutdown {
         socketTimeout: sendTimeoutMs,
       });
     } else {
-      this.outboxDir = resolve(options.email.outboxDir);
-      this.transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+      this.outbox = {
+        dir: resolve(options.email.outboxDir),
+        transporter: nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
+      };
     }
   }
 
   /** Sends one mail; resolves with its Message-ID once the SMTP server accepted it (or the file is written). */
   async send(mail: OutgoingMail): Promise<string> {
     const messageId = `<${mail.deliveryId}@magic-links>`;
-    const info = (await this.transporter.sendMail({
+    const message = {
       from: this.options.email.from,
       to: mail.to,
       subject: mail.subject,
@@ -61,21 +66,26 @@ export class MailTransportService implements OnApplicationShutdown {
       messageId,
       disableFileAccess: true,
       disableUrlAccess: true,
-    })) as { message?: Buffer };
-    if (this.outboxDir) {
-      await mkdir(this.outboxDir, { recursive: true });
-      const file = join(this.outboxDir, `${mail.deliveryId}.eml`);
-      // Written whole then renamed: a reader never sees half a mail, and a retry overwrites, never duplicates.
-      await writeFile(`${file}.tmp`, info.message!);
-      await rename(`${file}.tmp`, file);
-      this.logger.warn(
-        `No SMTP transport (email.smtpUrl): the mail to ${mail.to} was written to ${file}. Its magic link (development only): ${mail.link}`,
-      );
+    };
+    if (this.smtp) {
+      await this.smtp.send(message);
+      return messageId;
     }
+    const { dir, transporter } = this.outbox!;
+    const info = (await transporter.sendMail(message)) as { message: Buffer };
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, `${mail.deliveryId}.eml`);
+    // Written whole then renamed: a reader never sees half a mail, and a retry overwrites, never duplicates.
+    await writeFile(`${file}.tmp`, info.message);
+    await rename(`${file}.tmp`, file);
+    this.logger.warn(
+      `No SMTP transport (email.smtpUrl): the mail to ${mail.to} was written to ${file}. Its magic link (development only): ${mail.link}`,
+    );
     return messageId;
   }
 
   onApplicationShutdown(): void {
-    this.transporter.close();
+    this.smtp?.close();
+    this.outbox?.transporter.close();
   }
 }

@@ -35,6 +35,7 @@ describe('loadGatewayConfig', () => {
           sendTimeoutMs: 60_000,
           sweepIntervalMs: 30_000,
           concurrency: 5,
+          batchSize: 20,
         },
         eventLimits: { perLinkAndType: 20, perIp: { limit: 300, ttlSeconds: 600 } },
         retention: {
@@ -151,6 +152,7 @@ describe('loadGatewayConfig', () => {
       MAGIC_LINKS_TEMPLATES_DIR: dir,
       MAIL_RETRY_ATTEMPTS: '4',
       MAIL_SEND_TIMEOUT_MS: '5000',
+      MAIL_BATCH_SIZE: '1',
       RATE_LIMIT_PER_EMAIL: '2/1',
     });
     expect(config.magicLinks.email).toMatchObject({
@@ -159,7 +161,9 @@ describe('loadGatewayConfig', () => {
       templates: { welcome: { subject: 'subject {{link}}', html: 'html {{link}}', text: 'text {{link}}' } },
       retry: { attempts: 4 },
       sendTimeoutMs: 5000,
+      batchSize: 1,
     });
+    expect(() => loadGatewayConfig({ MAIL_BATCH_SIZE: '0' })).toThrow('MAIL_BATCH_SIZE');
     expect(config.rateLimits.email.perEmail).toEqual({ limit: 2, ttlSeconds: 1 });
     rmSync(join(dir, 'welcome', 'text.hbs'));
     expect(() => loadGatewayConfig({ MAGIC_LINKS_TEMPLATES_DIR: dir })).toThrow('template "welcome" lacks text.hbs');

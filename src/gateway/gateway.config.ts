@@ -141,6 +141,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, stdoutIsTTY = false): 
         sendTimeoutMs: integer(env, 'MAIL_SEND_TIMEOUT_MS', 60_000, 100, 3_600_000),
         sweepIntervalMs: integer(env, 'MAIL_SWEEP_INTERVAL_MS', 30_000, 100, 3_600_000),
         concurrency: integer(env, 'MAIL_CONCURRENCY', 5, 1, 100),
+        batchSize: integer(env, 'MAIL_BATCH_SIZE', 20, 1, 500),
       },
       redirectMode: oneOf(env, 'MAGIC_LINKS_REDIRECT_MODE', REDIRECT_MODES),
       eventLimits: {

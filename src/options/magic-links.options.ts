@@ -48,8 +48,13 @@ export interface MagicLinksEmailOptions {
   sendTimeoutMs?: number;
   /** How often queued mail whose job was lost (Redis restarted, process killed) is re-queued (default 30 000). */
   sweepIntervalMs?: number;
-  /** Mails sent at once by each process (default 5). */
+  /** Delivery batches at once by each process, and SMTP connections (default 5). */
   concurrency?: number;
+  /**
+   * Most deliveries in one batch: claimed in one statement, sent at once, marked sent in one statement (default 20;
+   * 1 sends mail by mail).
+   */
+  batchSize?: number;
 }
 
 export interface ResolvedEmailOptions {
@@ -64,6 +69,7 @@ export interface ResolvedEmailOptions {
   leaseMs: number;
   sweepIntervalMs: number;
   concurrency: number;
+  batchSize: number;
 }
 
 export const DEFAULT_EMAIL_RETRY: EmailRetryPolicy = { attempts: 10, baseDelayMs: 2000, maxDelayMs: 300_000 };
@@ -679,6 +685,7 @@ function resolveEmailOptions(email: MagicLinksEmailOptions, defaultLoginUrl: str
     leaseMs: sendTimeoutMs * 2 + 5000,
     sweepIntervalMs: positiveInteger('email.sweepIntervalMs', email.sweepIntervalMs ?? 30_000, 100, 3_600_000),
     concurrency: positiveInteger('email.concurrency', email.concurrency ?? 5, 1, 100),
+    batchSize: positiveInteger('email.batchSize', email.batchSize ?? 20, 1, 500),
   };
 }
 
