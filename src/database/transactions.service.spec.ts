@@ -25,6 +25,20 @@ describe('TransactionsService on SQLite', () => {
   const values = async () =>
     ((await dataSource.query('SELECT v FROM t ORDER BY v')) as { v: string }[]).map((row) => row.v);
 
+  /** A transaction that has written a row and stays open until `finish`, then fails (and rolls the row back). */
+  async function openFailingTransaction(): Promise<{ finish: ReturnType<typeof deferred>; failing: Promise<void> }> {
+    const started = deferred();
+    const finish = deferred();
+    const failing = transactions.run(async (manager) => {
+      await insert(manager, 'rolled back');
+      started.resolve();
+      await finish.promise;
+      throw new Error('the request failed');
+    });
+    await started.promise;
+    return { finish, failing };
+  }
+
   it('runs transactions started at once whole, one after the other', async () => {
     await Promise.all(
       ['a', 'b', 'c'].map((value) =>
@@ -39,15 +53,7 @@ describe('TransactionsService on SQLite', () => {
   });
 
   it('keeps other statements out of an open transaction, so that its rollback undoes only its own writes', async () => {
-    const started = deferred();
-    const finish = deferred();
-    const failing = transactions.run(async (manager) => {
-      await insert(manager, 'rolled back');
-      started.resolve();
-      await finish.promise;
-      throw new Error('the request failed');
-    });
-    await started.promise;
+    const { finish, failing } = await openFailingTransaction();
     const outside = insert(dataSource, 'outside');
     const nested = transactions.run((manager) => insert(manager, 'other transaction'));
     finish.resolve();
@@ -71,15 +77,7 @@ describe('TransactionsService on SQLite', () => {
 
   it('runs synchronous work whole, never inside another transaction open meanwhile, all or nothing', async () => {
     const insertNow = new FixedStatement(dataSource, 'INSERT INTO t (v) VALUES ($1)');
-    const started = deferred();
-    const finish = deferred();
-    const failing = transactions.run(async (manager) => {
-      await insert(manager, 'rolled back');
-      started.resolve();
-      await finish.promise;
-      throw new Error('the request failed');
-    });
-    await started.promise;
+    const { finish, failing } = await openFailingTransaction();
     const both = transactions.runNow(() => {
       insertNow.runNow(['now']);
       insertNow.runNow(['now2']);

@@ -117,19 +117,26 @@ export class SessionsService {
    */
   prepareStart(plan: SessionPlan, now: Date, attributes: AttributesDto | undefined): SessionStart {
     const { token, hash } = this.tokens.mint();
+    return { token, row: this.newRow(hash, plan, now, attributes) };
+  }
+
+  /** A new session's row, but for its user and factor. */
+  private newRow(
+    tokenHash: string,
+    plan: SessionPlan,
+    now: Date,
+    attributes: AttributesDto | undefined,
+  ): SessionStart['row'] {
     return {
-      token,
-      row: {
-        id: newId('session', this.options.environment),
-        tokenHash: hash,
-        version: 1,
-        startedAt: now,
-        lastAccessedAt: now,
-        expiresAt: minutesAfter(now, plan.durationMinutes!),
-        ipAddress: attributes?.ip_address ?? null,
-        userAgent: attributes?.user_agent ?? null,
-        customClaims: applyCustomClaims(null, plan.customClaims),
-      },
+      id: newId('session', this.options.environment),
+      tokenHash,
+      version: 1,
+      startedAt: now,
+      lastAccessedAt: now,
+      expiresAt: minutesAfter(now, plan.durationMinutes!),
+      ipAddress: attributes?.ip_address ?? null,
+      userAgent: attributes?.user_agent ?? null,
+      customClaims: applyCustomClaims(null, plan.customClaims),
     };
   }
 
@@ -265,17 +272,9 @@ export class SessionsService {
     attributes: AttributesDto | undefined,
   ): Promise<SessionRow> {
     const session: SessionRow = {
-      id: newId('session', this.options.environment),
+      ...this.newRow(tokenHash, plan, now, attributes),
       userId: user.id,
-      tokenHash,
-      version: 1,
-      startedAt: now,
-      lastAccessedAt: now,
-      expiresAt: minutesAfter(now, plan.durationMinutes!),
-      ipAddress: attributes?.ip_address ?? null,
-      userAgent: attributes?.user_agent ?? null,
       authenticationFactors: withFactor([], factor, now),
-      customClaims: applyCustomClaims(null, plan.customClaims),
     };
     await this.store.insert(manager, session);
     this.metrics.sessionStarted();
