@@ -3,10 +3,10 @@
  * `nestjs-magic-links import` into a second gateway's fresh database, timed, then both sides compared through
  * users.search. `npm run bench:import` (BENCH_DATABASES=sqlite,postgres, BENCH_POSTGRES_URL for an existing server).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runImporter } from '../test/support/importer.js';
 import { startPostgres } from '../test/support/postgres-server.js';
 import { createPostgresDatabase, freePort, startServer, type ChildServer } from './servers.js';
 
@@ -38,29 +38,13 @@ async function everyUser(gateway: ChildServer): Promise<Map<string, unknown>> {
   return users;
 }
 
-function runImporter(source: ChildServer, databaseUrl: string): Promise<{ code: number | null; stdout: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      'dist/src/importer/cli.js',
-      'import',
-      '--source-url',
-      source.url,
-      '--project-id',
-      PROJECT_ID,
-      '--secret',
-      SECRET,
-      '--database-url',
-      databaseUrl,
-      '--requests-per-minute',
-      '100000',
-      '--run-migrations',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+function importFrom(source: ChildServer, databaseUrl: string) {
+  return runImporter(
+    { url: source.url, projectId: PROJECT_ID, secret: SECRET },
+    databaseUrl,
+    ['--requests-per-minute', '100000', '--run-migrations'],
+    { showProgress: true },
   );
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout })));
 }
 
 async function benchOne(kind: string, sourceUrl: string, targetUrl: string, workDir: string): Promise<string> {
@@ -105,10 +89,10 @@ async function benchOne(kind: string, sourceUrl: string, targetUrl: string, work
     );
 
     const first = performance.now();
-    const run = await runImporter(source, targetUrl);
+    const run = await importFrom(source, targetUrl);
     const importSeconds = (performance.now() - first) / 1000;
     const again = performance.now();
-    const rerun = await runImporter(source, targetUrl);
+    const rerun = await importFrom(source, targetUrl);
     const rerunSeconds = (performance.now() - again) / 1000;
     if (run.code !== 0 || rerun.code !== 0)
       throw new Error(`import exited ${run.code}/${rerun.code}:\n${run.stdout}${rerun.stdout}`);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { Client, User } from 'stytch';
 import { emailLoginLink } from './support/email-link.js';
 import {
@@ -10,55 +9,20 @@ import {
   startGateway,
   type RunningGateway,
 } from './support/gateway.js';
+import { runImporter } from './support/importer.js';
 import { officialClient } from './support/sessions.js';
 
 const USERS = 240;
 
-interface ImporterRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs `nestjs-magic-links import` as a user would (the built bin), from `source` into `databaseUrl`. With
- * `killAfterRead`, SIGKILLs it once its progress says it has read that many users.
- */
-function runImporter(
-  source: RunningGateway,
-  databaseUrl: string,
-  extra: string[] = [],
-  killAfterRead?: number,
-): Promise<ImporterRun> {
-  const args = [
-    'dist/src/importer/cli.js',
-    'import',
-    '--source-url',
-    source.url,
-    '--project-id',
-    PROJECT_ID,
-    '--secret',
-    SECRET,
-    '--database-url',
+/** The importer from `source` as the tests run it: small pages, slow enough to be stopped half way. */
+function importFrom(source: RunningGateway, databaseUrl: string, extra: string[] = [], killAfterRead?: number) {
+  return runImporter(
+    { url: source.url, projectId: PROJECT_ID, secret: SECRET },
     databaseUrl,
-    '--page-size',
-    '20',
     // Ten pages a second: slow enough for the test to stop it half way, as Stytch's rate limit slows a real one.
-    '--requests-per-minute',
-    '600',
-    ...extra,
-  ];
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    const read = [...stderr.matchAll(/^read (\d+) of/gm)].map((match) => Number(match[1]));
-    if (killAfterRead !== undefined && read.some((count) => count >= killAfterRead)) child.kill('SIGKILL');
-  });
-  return new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+    ['--page-size', '20', '--requests-per-minute', '600', ...extra],
+    { killAfterRead },
+  );
 }
 
 async function everyUser(stytch: Client): Promise<Map<string, User>> {
@@ -106,20 +70,20 @@ describe.each(DATABASES)('nestjs-magic-links import on %s', (database) => {
   afterAll(() => Promise.all([source?.close(), target?.close()]));
 
   it('prints its help, and refuses a database whose migrations have not run unless told to run them', async () => {
-    const help = await runImporter(source, 'sqlite:/dev/null', ['--help']);
+    const help = await importFrom(source, 'sqlite:/dev/null', ['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Usage: nestjs-magic-links import/);
     expect(help.stdout).toMatch(/--source-url/);
 
     const empty = await freshDatabaseUrl(database);
-    const refused = await runImporter(source, empty);
+    const refused = await importFrom(source, empty);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/pending migrations.*--run-migrations/s);
     expect(await queryDatabase(empty, "SELECT name FROM migrations WHERE name LIKE 'Users%'")).toEqual([]);
   }, 60_000);
 
   it('imports, killed half way, resumes where it stopped, then changes nothing when run again', async () => {
-    const killed = await runImporter(source, target.databaseUrl, [], 100);
+    const killed = await importFrom(source, target.databaseUrl, [], 100);
     expect(killed.signal).toBe('SIGKILL');
     const [partial] = await queryDatabase<{ read: number; finished_at: unknown }>(
       target.databaseUrl,
@@ -129,7 +93,7 @@ describe.each(DATABASES)('nestjs-magic-links import on %s', (database) => {
     expect(Number(partial.read)).toBeLessThan(USERS);
     expect(partial.finished_at).toBeNull();
 
-    const resumed = await runImporter(source, target.databaseUrl);
+    const resumed = await importFrom(source, target.databaseUrl);
     expect(resumed.stderr).toMatch(new RegExp(`Resuming the import .* ${partial.read} users read so far`));
     expect(resumed.code).toBe(2);
     expect(resumed.stdout).toContain(`${USERS} users read, ${USERS - 2} imported, 0 unchanged, 2 conflicts.`);
@@ -137,7 +101,7 @@ describe.each(DATABASES)('nestjs-magic-links import on %s', (database) => {
     expect(resumed.stdout).toContain(`conflict ${sourceIds[8]}: external_id ext-8 already belongs to user`);
 
     const before = await everyUser(toTarget);
-    const again = await runImporter(source, target.databaseUrl);
+    const again = await importFrom(source, target.databaseUrl);
     expect(again.code).toBe(2);
     expect(again.stderr).not.toMatch(/Resuming/);
     expect(again.stdout).toContain(`${USERS} users read, 0 imported, ${USERS - 2} unchanged, 2 conflicts.`);
@@ -164,7 +128,7 @@ describe.each(DATABASES)('nestjs-magic-links import on %s', (database) => {
     await queryDatabase(target.databaseUrl, `UPDATE users SET name = '{"first_name":"Changed"}' WHERE id = $1`, [
       userId,
     ]);
-    const run = await runImporter(source, target.databaseUrl, ['--restart']);
+    const run = await importFrom(source, target.databaseUrl, ['--restart']);
     expect(run.code).toBe(2);
     expect(run.stdout).toContain(`conflict ${userId}: user_id already exists here with a different name`);
     expect((await toTarget.users.get({ user_id: userId })).name).toEqual({
