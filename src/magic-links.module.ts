@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BasicAuthGuard } from './http/basic-auth.guard.js';
 import { StytchExceptionFilter } from './http/stytch-exception.filter.js';
-import { StytchResponseInterceptor } from './http/stytch-response.interceptor.js';
 import { TransactionsService } from './database/transactions.service.js';
 import { TokenService } from './tokens/token.service.js';
 import { DeliveryAdminController } from './delivery-admin/delivery-admin.controller.js';
@@ -42,7 +41,6 @@ import { SdkOrigins } from './sdk/sdk-origins.js';
 import { SdkPreflightController } from './sdk/sdk-preflight.controller.js';
 import { SdkProjectsController } from './sdk/sdk-projects.controller.js';
 import { SdkPublicTokenGuard } from './sdk/sdk-public-token.guard.js';
-import { SdkResponseInterceptor } from './sdk/sdk-response.interceptor.js';
 import { SdkSessionsController } from './sdk/sdk-sessions.controller.js';
 import { SdkUsersController } from './sdk/sdk-users.controller.js';
 import { SdkService } from './sdk/sdk.service.js';
@@ -128,7 +126,6 @@ import { UsersStore } from './users/users.store.js';
     PendingMigrationsCheck,
     BasicAuthGuard,
     StytchExceptionFilter,
-    StytchResponseInterceptor,
     TransactionsService,
     TokenService,
     UsersStore,
@@ -159,7 +156,6 @@ import { UsersStore } from './users/users.store.js';
     SdkOrigins,
     SdkOriginGuard,
     SdkPublicTokenGuard,
-    SdkResponseInterceptor,
     SdkExceptionFilter,
     SdkService,
     FraudPolicyCache,

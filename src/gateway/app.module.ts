@@ -1,10 +1,10 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { stdSerializers } from 'pino';
+import type { Logger } from 'pino';
 import { ProjectCredentials } from '../http/project-credentials.js';
 import { MemoryThrottlerStorage } from '../rate-limits/memory-throttler.storage.js';
 import { RedisThrottlerStorage } from '../rate-limits/redis-throttler.storage.js';
@@ -16,22 +16,10 @@ import type { GatewayConfig } from './gateway.config.js';
 import { HealthController } from './health.controller.js';
 import { MagicLinksModule } from '../magic-links.module.js';
 
-/** One line per entry, for a person at a terminal: `12:00:01.234 INFO: [Context] POST /v1/users 200 12ms …`. */
-const PRETTY_LOGS = {
-  target: 'pino-pretty',
-  options: {
-    translateTime: 'SYS:HH:MM:ss.l',
-    singleLine: true,
-    ignore: 'pid,hostname,context,req,res,response_time_ms',
-    messageFormat:
-      '{if context}[{context}] {end}{if req}{req.method} {req.path} {res.status_code} {response_time_ms}ms {end}{msg}',
-  },
-};
-
 /** The gateway's host module: it owns every `forRoot` (database, rate limits, logging) and mounts the library. */
 @Module({})
 export class AppModule {
-  static async forRoot(config: GatewayConfig): Promise<DynamicModule> {
+  static async forRoot(config: GatewayConfig, logger: Logger): Promise<DynamicModule> {
     const projectId = config.magicLinks.projectId;
     const credentials = new ProjectCredentials(projectId, config.magicLinks.secret);
     const scraped = config.metrics.port !== undefined || config.metrics.onApiPort;
@@ -47,24 +35,9 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({
-          // nestjs-pino's default route, `{/*splat}`, has no leading slash; @fastify/middie 9.3 prefixes one, and
-          // `/{/*splat}` then matches no request at all, so no request was ever logged. This form matches every path.
-          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-          pinoHttp: {
-            level: config.logLevel,
-            ...(config.logFormat === 'pretty' ? { transport: PRETTY_LOGS } : {}),
-            // Every line logged during a request, the request's own included, carries its Stytch-shaped id.
-            quietReqLogger: true,
-            customAttributeKeys: { reqId: 'request_id', responseTime: 'response_time_ms' },
-            // Only method and path: query strings carry tokens, headers carry credentials, bodies carry both.
-            serializers: {
-              req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
-              res: (res: { statusCode: number }) => ({ status_code: res.statusCode }),
-              err: withoutQueryParameters,
-            },
-          },
-        }),
+        // Nest's and the module's lines go to the gateway's logger. No request middleware: each request's line is
+        // written by the gateway's own Fastify hook (request-log.hook.ts).
+        LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
         TypeOrmModule.forRoot(databaseOptions(config.databaseUrl, config.runMigrations)),
         ThrottlerModule.forRoot({
           throttlers: [
@@ -98,11 +71,4 @@ export class AppModule {
       providers: [{ provide: APP_GUARD, useClass: StytchThrottlerGuard }],
     };
   }
-}
-
-/** A database error carries its bound values (emails, token hashes): logs keep the SQL but never the values. */
-function withoutQueryParameters(error: Error): Record<string, unknown> {
-  const serialized: Record<string, unknown> = { ...stdSerializers.err(error) };
-  delete serialized.parameters;
-  return serialized;
 }

@@ -17,6 +17,8 @@ import { installMethodNotAllowed } from './method-not-allowed.hook.js';
 import { setupApiReference } from './api-reference.js';
 import { instrumentHttp } from './http-metrics.hook.js';
 import { installSecurityHeaders } from './security-headers.hook.js';
+import { createGatewayLogger } from './gateway-logger.js';
+import { installRequestLog } from './request-log.hook.js';
 import { MAGIC_LINKS_METRICS_REGISTRY } from '../metrics/metrics-registry.js';
 
 /** Largest JSON body accepted; Stytch's requests are a few hundred bytes. */
@@ -50,7 +52,8 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
       connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 4)),
     }),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(await AppModule.forRoot(config), adapter, {
+  const logger = createGatewayLogger(config);
+  const app = await NestFactory.create<NestFastifyApplication>(await AppModule.forRoot(config, logger), adapter, {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
@@ -75,6 +78,7 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   if (config.metrics.port !== undefined || config.metrics.onApiPort) {
     instrumentHttp(app, app.get(MAGIC_LINKS_METRICS_REGISTRY));
   }
+  installRequestLog(app, logger);
   closeConnectionsWhileDraining(app);
   limitConnectionsPerAddress(fastify.server, config.http.maxConnectionsPerIp, config.trustProxy);
   installSecurityHeaders(app);

@@ -1,10 +1,10 @@
-import { applyDecorators, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth } from '@nestjs/swagger';
 import { ApiStytchErrors } from './api-stytch-errors.decorator.js';
 import { BasicAuthGuard } from './basic-auth.guard.js';
 import { JsonBodyGuard } from './json-body.guard.js';
 import { StytchExceptionFilter } from './stytch-exception.filter.js';
-import { StytchResponseInterceptor } from './stytch-response.interceptor.js';
+import { StytchEnvelope } from './stytch-envelope.js';
 
 /**
  * Makes a controller speak Stytch's server API: Basic auth, JSON bodies, the success and error envelopes. Applied per
@@ -22,7 +22,7 @@ export function StytchApi(): ClassDecorator {
       'server_unavailable',
     ),
     UseGuards(BasicAuthGuard, JsonBodyGuard),
-    UseInterceptors(StytchResponseInterceptor),
+    StytchEnvelope(),
     UseFilters(StytchExceptionFilter),
   );
 }

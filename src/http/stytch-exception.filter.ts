@@ -67,13 +67,14 @@ export class StytchExceptionFilter implements ExceptionFilter {
   respond(exception: unknown, request: RequestLike, reply: ReplyLike): void {
     const [errorType, errorMessage] = this.describe(exception, request);
     const status = STYTCH_ERRORS[errorType][0];
+    const requestId = requestIdOf(request, this.options.environment);
     if (status >= 500) {
       this.logger.error(
-        { err: exception, error_type: errorType },
+        { err: exception, error_type: errorType, request_id: requestId },
         `${request.method ?? ''} ${(request.url ?? '').split('?')[0]} failed`,
       );
     }
-    const body = stytchErrorBody(errorType, requestIdOf(request, this.options.environment), errorMessage);
+    const body = stytchErrorBody(errorType, requestId, errorMessage);
     const withStatus = reply.code ? reply.code(status) : reply.status!(status);
     if (withStatus.json) withStatus.json(body);
     else {

@@ -1,13 +1,13 @@
-import { applyDecorators, type Type, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, type Type, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
 import { JsonBodyGuard } from '../http/json-body.guard.js';
+import { StytchEnvelope } from '../http/stytch-envelope.js';
 import { BrowserFacing } from '../rate-limits/browser-facing.decorator.js';
 import { SdkExceptionFilter } from './sdk-exception.filter.js';
 import { SdkOriginGuard } from './sdk-origin.guard.js';
 import { SdkPublicTokenGuard } from './sdk-public-token.guard.js';
-import { SdkResponseInterceptor } from './sdk-response.interceptor.js';
 
 /**
  * Makes a controller speak the frontend SDK's API: authorized origins only (CORS and a check of every request),
@@ -35,7 +35,8 @@ export function SdkApi(options: { publicToken: boolean } = { publicToken: true }
       'internal_server_error',
     ),
     UseGuards(SdkOriginGuard, ...(options.publicToken ? [SdkPublicTokenGuard, JsonBodyGuard] : [])),
-    UseInterceptors(SdkResponseInterceptor),
+    // The SDK's network client returns `data` of the body and nothing else (`baseFetchSDK` in @stytch/vanilla-js).
+    StytchEnvelope((body) => ({ data: body })),
     UseFilters(SdkExceptionFilter),
   );
 }

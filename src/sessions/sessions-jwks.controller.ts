@@ -1,9 +1,9 @@
-import { Controller, Get, UseFilters, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, UseFilters } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { MAGIC_LINKS_API_TAGS } from '../http/api-tags.js';
 import { ApiStytchErrors } from '../http/api-stytch-errors.decorator.js';
 import { StytchExceptionFilter } from '../http/stytch-exception.filter.js';
-import { StytchResponseInterceptor } from '../http/stytch-response.interceptor.js';
+import { StytchEnvelope } from '../http/stytch-envelope.js';
 import { JwksResponse } from './dto/session.response.js';
 import { SessionKeysService } from './session-keys.service.js';
 import { StytchParam } from '../http/stytch-param.decorator.js';
@@ -14,7 +14,7 @@ import { StytchParam } from '../http/stytch-param.decorator.js';
  */
 @ApiTags(MAGIC_LINKS_API_TAGS.sessions.name)
 @ApiStytchErrors('too_many_requests', 'internal_server_error')
-@UseInterceptors(StytchResponseInterceptor)
+@StytchEnvelope()
 @UseFilters(StytchExceptionFilter)
 @Controller('v1/sessions/jwks')
 export class SessionsJwksController {
