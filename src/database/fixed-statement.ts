@@ -5,7 +5,7 @@ import { DateUtils } from 'typeorm/util/DateUtils.js';
 /**
  * One hand-written statement for a hot path, where building the query through TypeORM's query builder costs more CPU
  * than the database spends running it. Written in PostgreSQL's dialect with `$1…$n`, each placeholder once and in
- * order, so that on SQLite they become `?`; `Date` values are bound as TypeORM writes a `Date` column on SQLite.
+ * order, so that on SQLite they become `?`, where values are bound as TypeORM binds them (`sqliteValue`).
  */
 export class FixedStatement {
   private readonly sqlite: boolean;
@@ -42,21 +42,35 @@ export class FixedStatement {
    * `TransactionsService.runNow` makes one transaction. Fails as TypeORM's `query` does (a `QueryFailedError`).
    */
   runNow(parameters: unknown[]): number {
+    return this.now(parameters, (statement, values) => statement.run(...values).changes);
+  }
+
+  /** SQLite only: as `runNow`, for a statement that reads; its rows as TypeORM's `query` would return them. */
+  allNow(parameters: unknown[]): Record<string, unknown>[] {
+    return this.now(parameters, (statement, values) => statement.all(...values) as Record<string, unknown>[]);
+  }
+
+  private now<T>(parameters: unknown[], execute: (statement: Statement, values: unknown[]) => T): T {
     const connection = (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
     if (this.prepared?.connection !== connection) {
       this.prepared = { connection, statement: connection.prepare(this.sql) };
     }
     const values = this.values(parameters);
     try {
-      return this.prepared.statement.run(...values).changes;
+      return execute(this.prepared.statement, values);
     } catch (error) {
       throw new QueryFailedError(this.sql, values, error as Error);
     }
   }
 
   private values(parameters: unknown[]): unknown[] {
-    return this.sqlite
-      ? parameters.map((value) => (value instanceof Date ? DateUtils.mixedDateToUtcDatetimeString(value) : value))
-      : parameters;
+    return this.sqlite ? parameters.map(sqliteValue) : parameters;
   }
+}
+
+/** A value as TypeORM binds it on SQLite: a `Date` as its `Date` columns hold it, a boolean as 1 or 0. */
+function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return DateUtils.mixedDateToUtcDatetimeString(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
 }

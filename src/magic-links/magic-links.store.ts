@@ -124,7 +124,8 @@ export class MagicLinksStore {
 
   /**
    * Consumes the link if `conditions` hold and returns it with its user, or undefined when nothing was consumed. On
-   * PostgreSQL the write and the read are one statement, one round trip.
+   * PostgreSQL the write and the read are one statement, one round trip; on SQLite, one synchronous transaction
+   * (`TransactionsService.runNow`), which takes no turn and no await.
    */
   async consumeWithUser(conditions: ConsumeConditions): Promise<MagicLink | undefined> {
     const { sql, parameters } = consumeUpdate(conditions);
@@ -133,14 +134,17 @@ export class MagicLinksStore {
       const { records } = await this.statement(consumed).run(parameters);
       return records.length === 0 ? undefined : this.linkWithUser(records);
     }
-    const { affected } = await this.statement(sql).run(parameters);
-    return affected === 1 ? this.findWithUser(conditions.tokenHash) : undefined;
+    return this.transactions.runNow(() =>
+      this.statement(sql).runNow(parameters) === 1
+        ? this.linkWithUser(this.selectWithUser.allNow([conditions.tokenHash]))
+        : undefined,
+    );
   }
 
   /**
    * Consumes the link if `conditions` hold and starts `session` for its user, authenticated by the link: both or
    * neither. The link with its user, or undefined when nothing was consumed. On PostgreSQL it is one statement, one
-   * round trip; SQLite has no writes in a WITH, so there it is one short transaction of fixed statements.
+   * round trip; SQLite has no writes in a WITH, so there it is one short synchronous transaction of fixed statements.
    */
   async consumeStartingSession(
     conditions: ConsumeConditions,
@@ -158,13 +162,13 @@ export class MagicLinksStore {
       const { records } = await this.statement(consumed).run(parameters);
       return records.length === 0 ? undefined : this.linkWithUser(records);
     }
-    return this.transactions.run(async (manager) => {
-      if ((await this.statement(sql).run(parameters, manager)).affected !== 1) return undefined;
-      await this.deleteExpiredSessions.run([conditions.tokenHash, session.startedAt], manager);
+    return this.transactions.runNow(() => {
+      if (this.statement(sql).runNow(parameters) !== 1) return undefined;
+      this.deleteExpiredSessions.runNow([conditions.tokenHash, session.startedAt]);
       const values: unknown[] = [];
       const insert = this.insertSession(session, (value) => `$${values.push(value)}`, 'magic_links l');
-      await this.statement(`${insert} WHERE l.token_hash = $${values.push(conditions.tokenHash)}`).run(values, manager);
-      return this.linkWithUser((await this.selectWithUser.run([conditions.tokenHash], manager)).records);
+      this.statement(`${insert} WHERE l.token_hash = $${values.push(conditions.tokenHash)}`).runNow(values);
+      return this.linkWithUser(this.selectWithUser.allNow([conditions.tokenHash]));
     });
   }
 
