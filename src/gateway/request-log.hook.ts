@@ -10,19 +10,25 @@ import type { Logger } from 'pino';
  */
 export function installRequestLog(app: NestFastifyApplication, logger: Logger): void {
   if (!logger.isLevelEnabled('info')) return;
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-      logger.info(
-        {
-          request_id: request.id,
-          req: { method: request.method, path: request.url.split('?', 1)[0] },
-          res: { status_code: reply.statusCode },
-          response_time_ms: Math.round(reply.elapsedTime),
-        },
-        'request completed',
-      );
-      done();
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    logger.info(
+      {
+        ...requestFields(request),
+        res: { status_code: reply.statusCode },
+        response_time_ms: Math.round(reply.elapsedTime),
+      },
+      'request completed',
+    );
+    done();
+  });
+  // The client left before its answer (an upload cut short, say): its own doing, so info, not an error.
+  fastify.addHook('onRequestAbort', (request: FastifyRequest, done: HookHandlerDoneFunction) => {
+    logger.info(requestFields(request), 'request aborted');
+    done();
+  });
+}
+
+function requestFields(request: FastifyRequest): { request_id: string; req: { method: string; path: string } } {
+  return { request_id: request.id, req: { method: request.method, path: request.url.split('?', 1)[0] } };
 }
