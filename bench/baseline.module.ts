@@ -4,6 +4,8 @@ import { databaseOptions } from '../src/gateway/database.options.js';
 import { BaselineController } from './baseline.controller.js';
 import { BASELINE_TOKEN_HASH_KEY, BaselineService } from './baseline.service.js';
 
+import { TransactionsService } from '../src/database/transactions.service.js';
+import { MagicLinksStore } from '../src/magic-links/magic-links.store.js';
 /**
  * The baseline app. It opens the database exactly as the gateway does (same driver, pool and pragmas, from the
  * gateway's own `databaseOptions`) but leaves the schema to the gateway, which migrates it first.
@@ -15,7 +17,12 @@ export class BaselineModule {
       module: BaselineModule,
       imports: [TypeOrmModule.forRoot(databaseOptions(databaseUrl, false))],
       controllers: [BaselineController],
-      providers: [BaselineService, { provide: BASELINE_TOKEN_HASH_KEY, useValue: tokenHashKey }],
+      providers: [
+        BaselineService,
+        MagicLinksStore,
+        TransactionsService,
+        { provide: BASELINE_TOKEN_HASH_KEY, useValue: tokenHashKey },
+      ],
     };
   }
 }

@@ -4,6 +4,8 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { DataSource, type QueryResult } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils.js';
+import { MagicLinksStore, type ConsumeConditions } from '../src/magic-links/magic-links.store.js';
+import type { User } from '../src/users/user.entity.js';
 
 export const BASELINE_TOKEN_HASH_KEY = Symbol('BASELINE_TOKEN_HASH_KEY');
 
@@ -28,6 +30,7 @@ export class BaselineService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(BASELINE_TOKEN_HASH_KEY) private readonly tokenHashKey: string,
+    private readonly store: MagicLinksStore,
   ) {
     this.sqlite = dataSource.options.type === 'better-sqlite3';
     // better-sqlite3 binds `?` in order; every `$n` above is used once and in order.
@@ -61,6 +64,31 @@ export class BaselineService implements OnModuleInit {
     return affected === 1;
   }
 
+  /**
+   * The data work the gateway's authenticate cannot do without, through its own store: the statement that consumes
+   * the link and reads back its user with the user's emails (the answer's User object). The user, or undefined.
+   */
+  async consumeWithUser(token: string): Promise<User | undefined> {
+    return (await this.store.consumeWithUser(this.conditions(token, new Date())))?.user;
+  }
+
+  /** As `consumeWithUser`, also writing a session row for the user in the same step, as the gateway's does. */
+  async consumeStartingSession(token: string, minutes: number): Promise<User | undefined> {
+    const now = new Date();
+    const link = await this.store.consumeStartingSession(this.conditions(token, now), {
+      id: `session-test-${randomUUID()}`,
+      tokenHash: this.hash(randomBytes(33).toString('base64url')),
+      version: 1,
+      startedAt: now,
+      lastAccessedAt: now,
+      expiresAt: new Date(now.getTime() + minutes * 60_000),
+      ipAddress: null,
+      userAgent: null,
+      customClaims: null,
+    });
+    return link?.user;
+  }
+
   /** The floor of a session: one RS256 signature (2048-bit key, as the gateway's) over a small claim set. */
   sessionJwt(minutes: number): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
@@ -70,6 +98,10 @@ export class BaselineService implements OnModuleInit {
       .setIssuedAt(now)
       .setExpirationTime(now + 300)
       .sign(this.signingKey);
+  }
+
+  private conditions(token: string, now: Date): ConsumeConditions {
+    return { tokenHash: this.hash(token), now, codeChallenge: null, alone: true };
   }
 
   private hash(token: string): string {

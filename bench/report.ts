@@ -1,7 +1,11 @@
 import type { EmailResult } from './email.js';
 import type { LoadResult } from './load.js';
 
-export type TargetName = 'gateway' | 'baseline' | 'better-auth';
+/**
+ * `floor` is the baseline's process answering an authenticate as the gateway must (its statement, the User object,
+ * a session row): what the gateway's data work costs on bare Nest.
+ */
+export type TargetName = 'gateway' | 'baseline' | 'floor' | 'better-auth';
 
 /** One scenario on one database: each target's result (a target left out by BENCH_TARGETS has none). */
 export interface Row {
@@ -83,6 +87,34 @@ export function formatTable(rows: Row[]): string {
       ),
   );
   return [markdown(header, cells), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
+}
+
+/**
+ * The floor beside the baseline: how much of the gateway's gap to the bare baseline its answer's data work alone
+ * takes, and how the gateway compares with that floor (ratios as in `formatTable`).
+ */
+export function formatFloorTable(rows: Row[]): string {
+  const header = [
+    "floor: the gateway's statement and answer on bare Nest",
+    'database',
+    'floor req/s',
+    'CPU ms/req',
+    'floor vs baseline req/s (CPU)',
+    'gateway vs floor req/s (CPU)',
+    'errors',
+  ];
+  const cells = rows
+    .filter((row) => row.results.floor)
+    .map(({ scenario, database, results: { gateway, baseline, floor } }) => [
+      scenario,
+      database,
+      rate(floor),
+      cpu(floor?.cpuMsPerRequest),
+      ratios(floor, baseline),
+      ratios(gateway, floor),
+      String(floor?.failed ?? '–'),
+    ]);
+  return markdown(header, cells);
 }
 
 export function formatEmailTable(rows: EmailRow[]): string {

@@ -9,6 +9,7 @@ import { startMailSink, startRedis, sustainedEmail, type EmailResult, type MailS
 import { load, summarize, type LoadOptions, type LoadResult, type LoadSample } from './load.js';
 import {
   formatEmailTable,
+  formatFloorTable,
   formatStartTable,
   formatTable,
   type EmailRow,
@@ -82,9 +83,10 @@ function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
       'session',
       'email',
     ] as const),
-    targets: list(env, 'BENCH_TARGETS', 'gateway,baseline,better-auth', [
+    targets: list(env, 'BENCH_TARGETS', 'gateway,baseline,floor,better-auth', [
       'gateway',
       'baseline',
+      'floor',
       'better-auth',
     ] as const),
     databases: list(env, 'BENCH_DATABASES', 'sqlite,postgres', ['sqlite', 'postgres'] as const),
@@ -171,6 +173,7 @@ async function main(config: BenchConfig): Promise<void> {
   console.log(await describeMachine(config, postgresAdminUrl));
   const rows = runs.flatMap((run) => run.rows);
   if (rows.length > 0) console.log(formatTable(rows) + '\n');
+  if (rows.some((row) => row.results.floor)) console.log(formatFloorTable(rows) + '\n');
   const emailRows = runs.flatMap((run) => run.emailRows);
   if (emailRows.length > 0) console.log(formatEmailTable(emailRows) + '\n');
   console.log(formatStartTable(runs.flatMap((run) => run.startRows)) + '\n');
@@ -288,7 +291,13 @@ async function benchDatabase(
   try {
     const users = await seedUsers(config, gateway, kind);
     if (wanted('gateway')) targets.push(stytchTarget(config, 'gateway', gateway, users));
-    if (wanted('baseline')) targets.push(stytchTarget(config, 'baseline', await start(baselineSpec), users));
+    if (wanted('baseline') || wanted('floor')) {
+      const baseline = await start(baselineSpec);
+      if (wanted('baseline')) targets.push(stytchTarget(config, 'baseline', baseline, users));
+      if (wanted('floor')) {
+        targets.push(stytchTarget(config, 'floor', baseline, users, '/v1/magic_links/authenticate_as_gateway'));
+      }
+    }
     if (wanted('better-auth')) {
       const peer = betterAuthTarget(config, await start(betterAuthSpec));
       // Its users exist before the measures, as the gateway's do: one sign-in and verify per address, untimed.
@@ -306,7 +315,9 @@ async function benchDatabase(
     });
     let baselineCreate: LoadResult | undefined;
     if (config.scenarios.includes('create')) {
-      const created = await compare(config, kind, 'create', targets, async (target, seconds) =>
+      // The floor's create is the baseline's own.
+      const creators = targets.filter((target) => target.name !== 'floor');
+      const created = await compare(config, kind, 'create', creators, async (target, seconds) =>
         target.createLoad(seconds),
       );
       rows.push(row('create vs sign-in', created));
@@ -425,7 +436,13 @@ async function benchDatabase(
 const IDLE_SETTLE_MS = 3000;
 
 /** The gateway or the baseline: the same Stytch-shaped requests, the token in the create's answer. */
-function stytchTarget(config: BenchConfig, name: TargetName, server: ChildServer, users: SeededUser[]): Target {
+function stytchTarget(
+  config: BenchConfig,
+  name: TargetName,
+  server: ChildServer,
+  users: SeededUser[],
+  authenticatePath = '/v1/magic_links/authenticate',
+): Target {
   const target: Target = {
     name,
     server,
@@ -446,7 +463,7 @@ function stytchTarget(config: BenchConfig, name: TargetName, server: ChildServer
     collectTokens: async () => undefined,
     authenticateLoad: (seconds, session) => ({
       url: server.url,
-      path: '/v1/magic_links/authenticate',
+      path: authenticatePath,
       connections: config.connections,
       headers: HEADERS,
       body: () =>
@@ -591,8 +608,9 @@ async function compare(
       }
     }
   };
-  // Profiles, when asked for, cover the timed slices only.
-  const profiled = targets.reduce<() => Promise<void>>(
+  // Profiles, when asked for, cover the timed slices only; one per process (the floor runs in the baseline's).
+  const profiledTargets = [...new Map(targets.map((target) => [target.server, target])).values()];
+  const profiled = profiledTargets.reduce<() => Promise<void>>(
     (work, target) => () =>
       target.server.profile(join(config.cpuProfileDir ?? '.', `${target.name}-${kind}-${scenario}.cpuprofile`), work),
     rounds,

@@ -91,7 +91,10 @@ class SqliteTurns {
         });
       });
     } finally {
-      this.transactions--;
+      // With no transaction open or waiting, nothing is in one: disabling the storage turns Node's promise hooks back
+      // off (on Node 20 they stay on, slowing every await of every request, while any AsyncLocalStorage is enabled);
+      // the next run() enables it again.
+      if (--this.transactions === 0) this.current.disable();
     }
   }
 
