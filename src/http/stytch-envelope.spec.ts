@@ -28,7 +28,7 @@ class ThingsController {
 @Controller('sdk/things')
 class SdkThingsController {
   @Post()
-  create(): { id: string } {
+  async create(): Promise<{ id: string }> {
     return { id: 'thing-1' };
   }
 }
