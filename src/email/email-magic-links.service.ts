@@ -257,9 +257,11 @@ export class EmailMagicLinksService {
 
   /**
    * The user changes a request makes, the link and its delivery record, all or nothing. After that the delivery is
-   * queued; if that fails (Redis is down) the answer is still a success, and the sweeper delivers it later.
+   * queued; if that fails (Redis is down) the answer is still a success, and the sweeper delivers it later. First it
+   * waits for room in the queue, so that sends are not accepted faster than mail goes out.
    */
   private async commit({ email, user, plan, save }: MailToSend): Promise<string> {
+    await this.queue.room();
     const { token, hash } = this.tokens.mint();
     const now = new Date();
     const linkId = newId('magic-link', this.options.environment);
