@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startPostgres } from '../test/support/postgres-server.js';
+import { forEachDatabase, type DatabaseKind } from './databases.js';
 import { load, summarize } from './load.js';
-import { createPostgresDatabase, freePort, startServer, type ChildServer } from './servers.js';
+import { startServer, type ChildServer } from './servers.js';
 
 // `node dist/bench/fingerprint-lookup.js` (after `npm run build && tsc -p tsconfig.bench.json`): latency of
 // `POST /v1/fingerprint/lookup` on the built gateway, against a table of telemetry, rules and an override seeded
@@ -15,8 +15,6 @@ const SECRET = 'secret-test-benchmark-only-0000000000';
 const HEADERS = { authorization: `Basic ${Buffer.from(`${PROJECT_ID}:${SECRET}`).toString('base64')}` };
 const USER_AGENT =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
-
-type DatabaseKind = 'sqlite' | 'postgres';
 
 function integer(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -110,14 +108,7 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<unknown> | void)[] = [() => rmSync(workDir, { recursive: true, force: true })];
   const rows: string[] = [];
   try {
-    for (const database of config.databases) {
-      let databaseUrl = `sqlite:${join(workDir, 'bench.sqlite')}`;
-      if (database === 'postgres') {
-        const cluster = await startPostgres(await freePort());
-        cleanups.push(() => cluster.stop());
-        const created = await createPostgresDatabase(cluster.url);
-        databaseUrl = created.url;
-      }
+    await forEachDatabase(config.databases, [join(workDir, 'bench.sqlite')], async (database, [databaseUrl]) => {
       const gateway = await startServer({
         name: `gateway-${database}`,
         script: 'dist/src/gateway/main.js',
@@ -175,7 +166,7 @@ async function main(): Promise<void> {
         rows.push(row);
       }
       await gateway.stop();
-    }
+    });
     console.log(
       `Fingerprint lookup, ${config.connections} connections, ${config.seconds} s each, ` +
         `${config.telemetry} telemetry records, ${config.rules} rules, 1 override\n`,

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runImporter } from '../test/support/importer.js';
-import { startPostgres } from '../test/support/postgres-server.js';
-import { createPostgresDatabase, freePort, startServer, type ChildServer } from './servers.js';
+import { forEachDatabase } from './databases.js';
+import { startServer, type ChildServer } from './servers.js';
 
 const PROJECT_ID = 'project-test-00000000-0000-4000-8000-00000000be0c';
 const SECRET = 'secret-test-benchmark-only-0000000000';
@@ -111,35 +111,14 @@ async function benchOne(kind: string, sourceUrl: string, targetUrl: string, work
 async function main(): Promise<void> {
   const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
   const workDir = mkdtempSync(join(tmpdir(), 'import-bench-'));
-  const rows: string[] = [];
-  let postgres: { url: string; stop(): void } | undefined;
+  let rows: string[];
   try {
-    for (const kind of databases) {
-      if (kind === 'sqlite') {
-        rows.push(
-          await benchOne(
-            kind,
-            `sqlite:${join(workDir, 'source.sqlite')}`,
-            `sqlite:${join(workDir, 'target.sqlite')}`,
-            workDir,
-          ),
-        );
-        continue;
-      }
-      let adminUrl = process.env.BENCH_POSTGRES_URL;
-      if (!adminUrl) {
-        postgres = await startPostgres(await freePort());
-        adminUrl = postgres.url;
-      }
-      const [source, target] = [await createPostgresDatabase(adminUrl), await createPostgresDatabase(adminUrl)];
-      try {
-        rows.push(await benchOne(kind, source.url, target.url, workDir));
-      } finally {
-        await Promise.all([source.drop(), target.drop()]);
-      }
-    }
+    rows = await forEachDatabase(
+      databases,
+      [join(workDir, 'source.sqlite'), join(workDir, 'target.sqlite')],
+      (kind, [source, target]) => benchOne(kind, source, target, workDir),
+    );
   } finally {
-    postgres?.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
   console.log('| database | users | import s | users/s | second run s | both sides through users.search |');

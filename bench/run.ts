@@ -6,6 +6,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
 import { startPostgres } from '../test/support/postgres-server.js';
 import { startMailSink, startRedis, sustainedEmail, type EmailResult, type MailSink } from './email.js';
+import type { DatabaseKind } from './databases.js';
 import { load, summarize, type LoadOptions, type LoadResult, type LoadSample } from './load.js';
 import {
   formatEmailTable,
@@ -23,7 +24,6 @@ import { createPostgresDatabase, freePort, startServer, type ChildServer } from 
 // same database, scenario by scenario, in one run. Only 127.0.0.1 is ever contacted; every phase is bounded in
 // time and count. Settings: docs/benchmarks.md.
 
-type DatabaseKind = 'sqlite' | 'postgres';
 type Scenario = 'create' | 'authenticate' | 'session' | 'email';
 type Queue = 'in-process' | 'bull';
 

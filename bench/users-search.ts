@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startPostgres } from '../test/support/postgres-server.js';
-import { createPostgresDatabase, freePort, startServer, type ChildServer } from './servers.js';
+import { forEachDatabase } from './databases.js';
+import { startServer, type ChildServer } from './servers.js';
 
 const PROJECT_ID = 'project-test-00000000-0000-4000-8000-00000000be0c';
 const SECRET = 'secret-test-benchmark-only-0000000000';
@@ -234,34 +234,11 @@ async function timeSearches(kind: string, databaseUrl: string, workDir: string):
 async function main(): Promise<void> {
   const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
   const workDir = mkdtempSync(join(tmpdir(), 'users-search-bench-'));
-  const rows: string[] = [];
-  let postgres: { url: string; stop(): void } | undefined;
+  let rows: string[];
   try {
-    for (const kind of databases) {
-      if (kind === 'sqlite') {
-        rows.push(
-          ...(await timeSearches(
-            kind,
-            `sqlite:${process.env.BENCH_SQLITE_FILE ?? join(workDir, 'search.sqlite')}`,
-            workDir,
-          )),
-        );
-      } else {
-        let adminUrl = process.env.BENCH_POSTGRES_URL;
-        if (!adminUrl) {
-          postgres = await startPostgres(await freePort());
-          adminUrl = postgres.url;
-        }
-        const database = await createPostgresDatabase(adminUrl);
-        try {
-          rows.push(...(await timeSearches(kind, database.url, workDir)));
-        } finally {
-          await database.drop();
-        }
-      }
-    }
+    const sqliteFile = process.env.BENCH_SQLITE_FILE ?? join(workDir, 'search.sqlite');
+    rows = (await forEachDatabase(databases, [sqliteFile], (kind, [url]) => timeSearches(kind, url, workDir))).flat();
   } finally {
-    postgres?.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
   console.log(`${USERS} users, ${REPEAT} calls each, over HTTP on 127.0.0.1 (ms)\n`);
