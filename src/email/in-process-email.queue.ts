@@ -46,7 +46,7 @@ export class InProcessEmailQueue extends EmailQueue implements OnApplicationShut
    * SMTP server from holding every send: they are then accepted at most one per `ROOM_WAIT_MS` and connection.
    */
   override room(): Promise<void> {
-    if (this.closed || this.hasRoom()) return Promise.resolve();
+    if (this.closed || this.freePlaces() > 0) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -58,8 +58,9 @@ export class InProcessEmailQueue extends EmailQueue implements OnApplicationShut
     });
   }
 
-  private hasRoom(): boolean {
-    return this.due + this.ready.length < this.deliveries.capacity;
+  /** How many more deliveries may wait for a turn: a full round of batches, less those ready or about to be. */
+  private freePlaces(): number {
+    return this.deliveries.capacity - this.due - this.ready.length;
   }
 
   private makeReady(deliveryId: string, wasDue: boolean): void {
@@ -77,9 +78,9 @@ export class InProcessEmailQueue extends EmailQueue implements OnApplicationShut
       void this.run(deliveryId);
     }
     // As many senders as there is room for; each one's delivery takes a place when it is asked for.
-    let room = this.deliveries.capacity - this.due - this.ready.length;
+    let free = this.freePlaces();
     for (const admit of this.roomWaiters) {
-      if (room-- <= 0) break;
+      if (free-- <= 0) break;
       admit();
     }
   }
