@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
+import { passesValidation } from './compiled-validation.js';
 import { prepareJsonInput } from './json-input.js';
 import { STYTCH_ERRORS, StytchErrorType } from './stytch-errors.js';
 import { StytchException } from './stytch.exception.js';
@@ -15,6 +16,17 @@ export function stytchError(errorType: StytchErrorType, message?: string) {
   return { context: { errorType } satisfies StytchConstraintContext, message: message ?? STYTCH_ERRORS[errorType][1] };
 }
 
+/**
+ * How class-validator reads a request: unknown fields are dropped, an object without metadata is refused, and each
+ * field stops at its first failing constraint.
+ */
+export const STYTCH_VALIDATOR_OPTIONS: ValidatorOptions = {
+  whitelist: true,
+  forbidUnknownValues: true,
+  stopAtFirstError: true,
+  validationError: { target: false, value: false },
+};
+
 /** Where a request's input comes from: its JSON body or its query string. */
 export type StytchInputSource = 'body' | 'query';
 
@@ -25,6 +37,8 @@ export type StytchInputSource = 'body' | 'query';
  * - `null` in a field means the field is absent, as Stytch reads it (a required field is then missing);
  * - values are never coerced, and unknown fields (prototype keys included) are dropped;
  * - the first failing constraint is the answer, typed by its `context.errorType` (else `bad_request`).
+ *
+ * Valid input is recognised by `passesValidation`; class-validator's own executor runs only to describe a failure.
  */
 export function validateStytchInput<T extends object>(dto: Type<T>, value: unknown, source: StytchInputSource): T {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -35,12 +49,8 @@ export function validateStytchInput<T extends object>(dto: Type<T>, value: unkno
   prepareJsonInput(value);
   const instance = plainToInstance(dto, value, { enableImplicitConversion: false });
   dropNullFields(instance);
-  const errors = validateSync(instance, {
-    whitelist: true,
-    forbidUnknownValues: true,
-    stopAtFirstError: true,
-    validationError: { target: false, value: false },
-  });
+  if (passesValidation(instance)) return instance;
+  const errors = validateSync(instance, STYTCH_VALIDATOR_OPTIONS);
   if (errors.length > 0) throw toStytchException(errors);
   return instance;
 }
