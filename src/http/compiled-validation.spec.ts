@@ -17,6 +17,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { passesValidation } from './compiled-validation.js';
+import { toDtoInstance } from './dto-instance.js';
 import { prepareJsonInput } from './json-input.js';
 import { STYTCH_VALIDATOR_OPTIONS } from './stytch-validation.js';
 
@@ -90,20 +91,22 @@ function inputs(dtos: Dto[]): fc.Arbitrary<unknown> {
   return fc.dictionary(fc.constantFrom(...names), json, { maxKeys: 8 });
 }
 
-/** The instance validateStytchInput builds, whitelisted by the check. */
-function instanceOf(dto: Dto, input: unknown): object {
-  const copy = structuredClone(input);
+/** A request's input as validateStytchInput hands it to class-transformer: a copy, readied. */
+function prepared(input: unknown): object {
+  const copy = structuredClone(input) as object;
   prepareJsonInput(copy);
-  return plainToInstance(dto, copy);
+  return copy;
 }
 
+/** class-transformer and class-validator themselves. */
 function reference(dto: Dto, input: unknown): { valid: boolean; instance: object } {
-  const instance = instanceOf(dto, input);
+  const instance = plainToInstance(dto, prepared(input));
   return { valid: validateSync(instance, STYTCH_VALIDATOR_OPTIONS).length === 0, instance };
 }
 
+/** What validateStytchInput runs on valid input. */
 function compiled(dto: Dto, input: unknown): { valid: boolean; instance: object } {
-  const instance = instanceOf(dto, input);
+  const instance = toDtoInstance(dto, prepared(input));
   return { valid: passesValidation(instance), instance };
 }
 
@@ -130,19 +133,20 @@ class Holder {
   items?: Item[];
 }
 
-describe('passesValidation', () => {
-  it("agrees with class-validator's executor on every request DTO of the module", async () => {
+describe('passesValidation and toDtoInstance', () => {
+  it('build and validate as class-transformer and class-validator do, on every request DTO of the module', async () => {
     const dtos = await moduleDtos();
     expect(dtos.length).toBeGreaterThan(20);
     let valid = 0;
     fc.assert(
       fc.property(fc.constantFrom(...dtos), inputs(dtos), (dto, input) => {
+        expect(toDtoInstance(dto, prepared(input))).toStrictEqual(plainToInstance(dto, prepared(input)));
         const expected = reference(dto, input);
         const actual = compiled(dto, input);
         expect(actual.valid).toBe(expected.valid);
         if (expected.valid) {
           valid++;
-          expect(actual.instance).toEqual(expected.instance);
+          expect(actual.instance).toStrictEqual(expected.instance);
         }
       }),
       { numRuns: 3000 },

@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { passesValidation } from './compiled-validation.js';
+import { toDtoInstance } from './dto-instance.js';
 import { prepareJsonInput } from './json-input.js';
 import { STYTCH_ERRORS, StytchErrorType } from './stytch-errors.js';
 import { StytchException } from './stytch.exception.js';
@@ -41,13 +41,13 @@ export type StytchInputSource = 'body' | 'query';
  * Valid input is recognised by `passesValidation`; class-validator's own executor runs only to describe a failure.
  */
 export function validateStytchInput<T extends object>(dto: Type<T>, value: unknown, source: StytchInputSource): T {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    // Stytch's bodies are objects; an array or a bare value would otherwise be reported as its first missing field.
-    if (source === 'body') throw new StytchException('bad_request', 'The request body must be a JSON object.');
-    value = {};
-  }
-  prepareJsonInput(value);
-  const instance = plainToInstance(dto, value, { enableImplicitConversion: false });
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  // Stytch's bodies are objects; an array or a bare value would otherwise be reported as its first missing field.
+  if (!isObject && source === 'body')
+    throw new StytchException('bad_request', 'The request body must be a JSON object.');
+  const input: object = isObject ? value : {};
+  prepareJsonInput(input);
+  const instance = toDtoInstance(dto, input);
   dropNullFields(instance);
   if (passesValidation(instance)) return instance;
   const errors = validateSync(instance, STYTCH_VALIDATOR_OPTIONS);
