@@ -12,8 +12,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export function installSecurityHeaders(app: NestFastifyApplication): void {
   const headers: Record<string, string> = {};
   const response = {
-    setHeader: (name: string, value: unknown) => void (headers[name] = String(value)),
-    removeHeader: (name: string) => void delete headers[name],
+    // Lower-cased once here: Fastify lower-cases every name it is given, an allocation per header and request.
+    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
   };
   helmet({ contentSecurityPolicy: false })(
     {} as IncomingMessage,
