@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { Body, Controller, HttpCode, Post, RequestMethod } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { Test } from '@nestjs/testing';
+import { MAGIC_LINKS_OPTIONS } from '../options/inject-magic-links-options.decorator.js';
 import { resolveMagicLinksOptions } from '../options/magic-links.options.js';
-import { EnvelopeTargetPipe, StytchEnvelope } from './stytch-envelope.js';
+import { StytchEnvelope } from './stytch-envelope.js';
 
 class CreateThingDto {
   name!: string;
@@ -33,13 +35,27 @@ class SdkThingsController {
   }
 }
 
+/** The controllers as Nest makes them: the envelope's options are injected as a property. */
+async function controllers(environment: 'test' | 'live') {
+  const id = `11111111-1111-4111-8111-111111111111`;
+  const options = resolveMagicLinksOptions({
+    projectId: `project-${environment}-${id}`,
+    secret: `secret-${environment}-${id}`,
+  });
+  const moduleRef = await Test.createTestingModule({
+    controllers: [ThingsController, SdkThingsController],
+    providers: [{ provide: MAGIC_LINKS_OPTIONS, useValue: options }],
+  }).compile();
+  return { things: moduleRef.get(ThingsController), sdk: moduleRef.get(SdkThingsController) };
+}
+
 describe('StytchEnvelope', () => {
-  const target = { requestId: 'request-id-test-1', response: { statusCode: 201 } };
+  const target = { request: { id: 'request-id-test-1' }, response: { statusCode: 201 } };
 
   it("puts a route's body between its request_id and its status_code", async () => {
-    const controller = new ThingsController();
-    const create = controller.create as (...args: unknown[]) => Promise<object>;
-    expect(await create.call(controller, { name: 'a' }, target)).toEqual({
+    const { things } = await controllers('test');
+    const create = things.create as (...args: unknown[]) => Promise<object>;
+    expect(await create.call(things, { name: 'a' }, target)).toEqual({
       request_id: 'request-id-test-1',
       name: 'a!',
       status_code: 201,
@@ -47,8 +63,9 @@ describe('StytchEnvelope', () => {
   });
 
   it('wraps the envelope as asked, as the frontend SDK reads it', async () => {
-    const create = SdkThingsController.prototype.create as (...args: unknown[]) => Promise<object>;
-    expect(await create(target)).toEqual({
+    const { sdk } = await controllers('test');
+    const create = sdk.create as (...args: unknown[]) => Promise<object>;
+    expect(await create.call(sdk, target)).toEqual({
       data: { request_id: 'request-id-test-1', id: 'thing-1', status_code: 201 },
     });
   });
@@ -63,24 +80,23 @@ describe('StytchEnvelope', () => {
     expect(new ThingsController().label()).toBe('not a route');
 
     const parameters = Object.values(
-      Reflect.getMetadata(ROUTE_ARGS_METADATA, ThingsController, 'create') as Record<string, { index: number }>,
+      Reflect.getMetadata(ROUTE_ARGS_METADATA, ThingsController, 'create') as Record<
+        string,
+        { index: number; pipes: unknown[] }
+      >,
     );
     expect(parameters.map(({ index }) => index).sort()).toEqual([0, 1]);
-    expect(parameters.find(({ index }) => index === 1)).toMatchObject({ pipes: [EnvelopeTargetPipe] });
+    // No pipe: Nest extracts the envelope's parameter without a promise.
+    expect(parameters.find(({ index }) => index === 1)?.pipes).toEqual([]);
   });
 
-  it("names the request with the gateway's id, or mints one for the project's environment", () => {
-    const pipe = new EnvelopeTargetPipe(
-      resolveMagicLinksOptions({
-        projectId: 'project-live-11111111-1111-4111-8111-111111111111',
-        secret: 'secret-live-11111111-1111-4111-8111-111111111111',
-      }),
-    );
+  it("names the request with the gateway's id, or mints one for the project's environment", async () => {
+    const { things } = await controllers('live');
+    const create = things.create as unknown as (...args: unknown[]) => Promise<{ request_id: string }>;
     const response = { statusCode: 200 };
-    expect(pipe.transform({ request: { id: 'request-id-live-abc' }, response })).toEqual({
-      requestId: 'request-id-live-abc',
-      response,
-    });
-    expect(pipe.transform({ request: { id: 7 }, response }).requestId).toMatch(/^request-id-live-[0-9a-f-]{36}$/);
+    const named = await create.call(things, { name: 'a' }, { request: { id: 'request-id-live-abc' }, response });
+    expect(named.request_id).toBe('request-id-live-abc');
+    const minted = await create.call(things, { name: 'a' }, { request: { id: 7 }, response });
+    expect(minted.request_id).toMatch(/^request-id-live-[0-9a-f-]{36}$/);
   });
 });
