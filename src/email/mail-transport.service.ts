@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
 import type { ResolvedMagicLinksOptions } from '../options/magic-links.options.js';
 import type { RenderedMail } from './email-templates.service.js';
@@ -24,8 +24,13 @@ export class MailTransportService implements OnApplicationShutdown {
   private readonly logger = new Logger('Mail');
   /** SMTP: nodemailer's pool, on a thread of its own. */
   private readonly smtp: SmtpThread | undefined;
-  /** No SMTP: nodemailer writes the message, to the outbox folder. */
-  private readonly outbox: { dir: string; transporter: Transporter } | undefined;
+  /** No SMTP: the outbox folder, where nodemailer writes each message. */
+  private readonly outboxDir: string | undefined;
+  /**
+   * nodemailer, loaded on the first mail to the outbox: the requests' thread needs it for nothing else (SMTP runs
+   * on its own thread), and loaded it holds about 3 MB of heap in an idle process.
+   */
+  private outboxTransporter: Promise<Transporter> | undefined;
 
   constructor(@InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions) {
     const { smtpUrl, sendTimeoutMs } = options.email;
@@ -47,10 +52,7 @@ export class MailTransportService implements OnApplicationShutdown {
         socketTimeout: sendTimeoutMs,
       });
     } else {
-      this.outbox = {
-        dir: resolve(options.email.outboxDir),
-        transporter: nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
-      };
+      this.outboxDir = resolve(options.email.outboxDir);
     }
   }
 
@@ -71,8 +73,11 @@ export class MailTransportService implements OnApplicationShutdown {
       await this.smtp.send(message);
       return messageId;
     }
-    const { dir, transporter } = this.outbox!;
-    const info = (await transporter.sendMail(message)) as { message: Buffer };
+    this.outboxTransporter ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
+    );
+    const info = (await (await this.outboxTransporter).sendMail(message)) as { message: Buffer };
+    const dir = this.outboxDir!;
     await mkdir(dir, { recursive: true });
     const file = join(dir, `${mail.deliveryId}.eml`);
     // Written whole then renamed: a reader never sees half a mail, and a retry overwrites, never duplicates.
@@ -84,8 +89,8 @@ export class MailTransportService implements OnApplicationShutdown {
     return messageId;
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.smtp?.close();
-    this.outbox?.transporter.close();
+    (await this.outboxTransporter)?.close();
   }
 }
