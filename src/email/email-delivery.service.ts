@@ -158,7 +158,7 @@ export class EmailDeliveryService {
     }
     try {
       const url = emailedMagicLinkUrl(this.options, this.sealer.open(delivery.sealedToken, id));
-      const mail = this.templates.render(delivery.templateId, {
+      const mail = await this.templates.render(delivery.templateId, {
         link: url,
         email: delivery.toAddress,
         expirationMinutes: Math.round((link.expiresAt.getTime() - link.createdAt.getTime()) / 60_000),

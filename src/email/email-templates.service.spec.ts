@@ -11,16 +11,21 @@ const VALUES = {
   lastName: undefined,
 };
 
-function service(templates = {}): EmailTemplatesService {
-  return new EmailTemplatesService(resolveMagicLinksOptions({ ...BASE, email: { appName: 'Acme', templates } }));
+/** The service as Nest starts it: constructed, then initialised (custom templates are checked there). */
+async function service(templates = {}): Promise<EmailTemplatesService> {
+  const templatesService = new EmailTemplatesService(
+    resolveMagicLinksOptions({ ...BASE, email: { appName: 'Acme', templates } }),
+  );
+  await templatesService.onModuleInit();
+  return templatesService;
 }
 
 describe('EmailTemplatesService', () => {
-  it('has a login, sign-up and invite mail in every locale, with the link in both parts', () => {
-    const templates = service();
+  it('has a login, sign-up and invite mail in every locale, with the link in both parts', async () => {
+    const templates = await service();
     for (const locale of EMAIL_LOCALES) {
       for (const kind of ['login', 'signup', 'invite'] as const) {
-        const mail = templates.render(null, { ...VALUES, locale, kind });
+        const mail = await templates.render(null, { ...VALUES, locale, kind });
         expect(mail.subject).toContain('Acme');
         expect(mail.text).toContain(VALUES.link);
         expect(mail.html).toContain('href="https://auth.example.com/v1/magic_links/redirect?');
@@ -29,11 +34,11 @@ describe('EmailTemplatesService', () => {
     }
   });
 
-  it('escapes values in HTML, keeps them plain in text, and folds the subject onto one line', () => {
-    const templates = service({
+  it('escapes values in HTML, keeps them plain in text, and folds the subject onto one line', async () => {
+    const templates = await service({
       custom: { subject: 'Hi {{firstName}}', html: '<p>{{firstName}}</p>', text: 'Hi {{firstName}}' },
     });
-    const mail = templates.render('custom', {
+    const mail = await templates.render('custom', {
       ...VALUES,
       locale: 'en',
       kind: 'login',
@@ -45,15 +50,25 @@ describe('EmailTemplatesService', () => {
     expect(mail.text).toContain('<img src=x onerror=alert(1)>');
   });
 
-  it('refuses an unknown template id with email_template_not_found', () => {
-    const templates = service({ known: { subject: 's', html: 'h', text: 't' } });
+  it('refuses an unknown template id with email_template_not_found', async () => {
+    const templates = await service({ known: { subject: 's', html: 'h', text: 't' } });
     expect(() => templates.check('known')).not.toThrow();
     expect(() => templates.check(undefined)).not.toThrow();
     expect(() => templates.check('unknown')).toThrow(StytchException);
   });
 
-  it('fails at start on a template that does not compile', () => {
-    expect(() => service({ broken: { subject: '{{#if}}', html: 'h', text: 't' } })).toThrow(MagicLinksOptionsError);
+  it('fails at start on a template that does not compile', async () => {
+    await expect(service({ broken: { subject: '{{#if}}', html: 'h', text: 't' } })).rejects.toThrow(
+      MagicLinksOptionsError,
+    );
+  });
+
+  it('refuses a template id that names a property of every object', async () => {
+    const templates = await service({ known: { subject: 's', html: 'h', text: 't' } });
+    expect(() => templates.check('toString')).toThrow(StytchException);
+    await expect(templates.render('toString', { ...VALUES, locale: 'en', kind: 'login' })).rejects.toThrow(
+      'is no longer registered',
+    );
   });
 
   it('says how long a link lasts in the largest whole unit, in the locale', () => {

@@ -1,9 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import Handlebars from 'handlebars';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type Handlebars from 'handlebars';
 import { StytchException } from '../http/stytch.exception.js';
 import { InjectMagicLinksOptions } from '../options/inject-magic-links-options.decorator.js';
 import {
-  EMAIL_LOCALES,
   MagicLinksOptionsError,
   type EmailLocale,
   type EmailTemplate,
@@ -51,51 +50,70 @@ const UNITS = [
  * every header, so no value can add a header.
  */
 @Injectable()
-export class EmailTemplatesService {
-  private readonly defaults = new Map<string, CompiledTemplate>();
-  private readonly custom = new Map<string, CompiledTemplate>();
+export class EmailTemplatesService implements OnModuleInit {
+  /** By `kind:locale` for the defaults, by id for the custom templates; each compiled on first use. */
+  private readonly compiled = new Map<string, CompiledTemplate>();
+  /**
+   * Handlebars, loaded when first needed: at start to check custom templates, else on the first mail. An idle
+   * gateway that sends no mail need not hold its parser and compiler (about 2 MB of heap).
+   */
+  private handlebars: Promise<typeof Handlebars> | undefined;
 
-  constructor(@InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions) {
-    for (const locale of EMAIL_LOCALES) {
-      for (const kind of ['login', 'signup', 'invite'] as const) {
-        this.defaults.set(`${kind}:${locale}`, compile(defaultTemplate(locale, kind)));
-      }
-    }
-    for (const [id, template] of Object.entries(options.email.templates)) {
-      const compiled = compile(template);
+  constructor(@InjectMagicLinksOptions() private readonly options: ResolvedMagicLinksOptions) {}
+
+  async onModuleInit(): Promise<void> {
+    for (const id of Object.keys(this.options.email.templates)) {
       try {
         // Handlebars compiles lazily: render once now, so a broken template fails the start, not a delivery.
-        renderWith(compiled, SAMPLE);
+        renderWith(await this.template(id, null), SAMPLE);
       } catch (error) {
         throw new MagicLinksOptionsError(
           `email template "${id}" does not compile: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
-      this.custom.set(id, compiled);
     }
   }
 
   /** Fails with `email_template_not_found` unless `templateId` is registered. */
   check(templateId: string | undefined): void {
-    if (templateId !== undefined && !this.custom.has(templateId)) throw new StytchException('email_template_not_found');
+    if (templateId !== undefined && !Object.hasOwn(this.options.email.templates, templateId)) {
+      throw new StytchException('email_template_not_found');
+    }
   }
 
-  render(templateId: string | null, values: Omit<MailValues, 'expiration' | 'appName'>): RenderedMail {
-    const compiled = templateId ? this.custom.get(templateId) : this.defaults.get(`${values.kind}:${values.locale}`);
-    if (!compiled) throw new Error(`email template "${templateId}" is no longer registered`);
-    return renderWith(compiled, {
+  async render(templateId: string | null, values: Omit<MailValues, 'expiration' | 'appName'>): Promise<RenderedMail> {
+    return renderWith(await this.template(templateId, values), {
       ...values,
       appName: this.options.email.appName,
       expiration: duration(values.expirationMinutes, values.locale),
     });
   }
+
+  /** The custom template `templateId`, or without one the default for the mail's kind and locale, compiled. */
+  private async template(
+    templateId: string | null,
+    values: Pick<MailValues, 'kind' | 'locale'> | null,
+  ): Promise<CompiledTemplate> {
+    const key = templateId ?? `${values!.kind}:${values!.locale}`;
+    let compiled = this.compiled.get(key);
+    if (compiled) return compiled;
+    const { templates } = this.options.email;
+    let template: EmailTemplate | undefined;
+    if (templateId === null) template = defaultTemplate(values!.locale, values!.kind);
+    else if (Object.hasOwn(templates, templateId)) template = templates[templateId];
+    if (!template) throw new Error(`email template "${templateId}" is no longer registered`);
+    this.handlebars ??= import('handlebars').then((module) => module.default);
+    compiled = compile(await this.handlebars, template);
+    this.compiled.set(key, compiled);
+    return compiled;
+  }
 }
 
-function compile(template: EmailTemplate): CompiledTemplate {
+function compile(handlebars: typeof Handlebars, template: EmailTemplate): CompiledTemplate {
   return {
-    subject: Handlebars.compile<MailValues>(template.subject, { noEscape: true }),
-    html: Handlebars.compile<MailValues>(template.html),
-    text: Handlebars.compile<MailValues>(template.text, { noEscape: true }),
+    subject: handlebars.compile<MailValues>(template.subject, { noEscape: true }),
+    html: handlebars.compile<MailValues>(template.html),
+    text: handlebars.compile<MailValues>(template.text, { noEscape: true }),
   };
 }
 
