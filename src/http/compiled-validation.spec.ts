@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { Type as TransformTo, plainToInstance } from 'class-transformer';
 import {
-  getMetadataStorage,
   IsArray,
   IsDefined,
   IsInt,
@@ -16,7 +15,7 @@ import fc from 'fast-check';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { passesValidation } from './compiled-validation.js';
+import { passesValidation, validationMetadatasOf } from './compiled-validation.js';
 import { toDtoInstance } from './dto-instance.js';
 import { prepareJsonInput } from './json-input.js';
 import { STYTCH_VALIDATOR_OPTIONS } from './stytch-validation.js';
@@ -34,14 +33,10 @@ async function moduleDtos(): Promise<Dto[]> {
   for (const file of files) {
     const exports = (await import(pathToFileURL(join(SRC, file)).href)) as Record<string, unknown>;
     for (const value of Object.values(exports)) {
-      if (typeof value === 'function' && metadatasOf(value).length > 0) dtos.push(value as Dto);
+      if (typeof value === 'function' && validationMetadatasOf(value).length > 0) dtos.push(value as Dto);
     }
   }
   return dtos;
-}
-
-function metadatasOf(target: object['constructor']) {
-  return getMetadataStorage().getTargetValidationMetadatas(target, '', false, false, undefined);
 }
 
 /**
@@ -68,7 +63,7 @@ function inputs(dtos: Dto[]): fc.Arbitrary<unknown> {
     null,
   ]);
   for (const dto of dtos) {
-    for (const metadata of metadatasOf(dto)) {
+    for (const metadata of validationMetadatasOf(dto)) {
       names.add(metadata.propertyName);
       for (const constraint of metadata.constraints ?? []) {
         for (const value of Array.isArray(constraint) ? constraint : [constraint]) {

@@ -37,11 +37,11 @@ const KNOWN_TYPES = new Set<string>([
 ]);
 
 /**
- * Whether `validateSync(instance, STYTCH_VALIDATOR_OPTIONS)` would find no error, deleting the properties without metadata as its whitelist does. It follows class-validator's
- * executor step by step (conditions, `IsDefined`, constraints with `each`, nested objects and arrays), but reads each
- * class's metadata and constraint instances once instead of on every call: the executor's filtering and
- * bookkeeping were most of a request's validation. It only decides validity; a failure is described by
- * class-validator itself, so every error message stays its own.
+ * Whether `validateSync(instance, STYTCH_VALIDATOR_OPTIONS)` would find no error, deleting the properties without
+ * metadata as its whitelist does. It follows class-validator's executor step by step (conditions, `IsDefined`,
+ * constraints with `each`, nested objects and arrays), but reads each class's metadata and constraint instances once
+ * instead of on every call: the executor's filtering and bookkeeping were most of a request's validation. It only
+ * decides validity; a failure is described by class-validator itself, so every error message stays its own.
  */
 export function passesValidation(instance: object): boolean {
   const plan = planOf(instance.constructor);
@@ -95,10 +95,15 @@ function checkPasses(object: object, value: unknown, property: string, { metadat
   );
 }
 
+/** A class's validation metadata, its ancestors' included, as `validateSync` reads it without groups. */
+export function validationMetadatasOf(target: object['constructor']): ValidationMetadata[] {
+  return getMetadataStorage().getTargetValidationMetadatas(target, '', false, false, undefined);
+}
+
 function planOf(target: object['constructor']): ClassPlan {
   if (plans.has(target)) return plans.get(target);
   const storage = getMetadataStorage();
-  const metadatas = storage.getTargetValidationMetadatas(target, '', false, false, undefined);
+  const metadatas = validationMetadatasOf(target);
   let plan: ClassPlan;
   if (metadatas.length > 0) {
     const grouped = storage.groupByPropertyName(metadatas);

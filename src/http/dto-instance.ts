@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { plainToInstance, TransformationType } from 'class-transformer';
 // class-transformer exports its metadata only from here; @nestjs/mapped-types reads it the same way.
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
-import { getMetadataStorage } from 'class-validator';
+import { validationMetadatasOf } from './compiled-validation.js';
 
 /**
  * For a class built without class-transformer's generic walk: the nested DTO class of each `@Type` property. Only
@@ -57,11 +57,7 @@ function planOf(dto: Type<object>): InstancePlan {
 function readPlan(dto: Type<object>): InstancePlan {
   if (defaultMetadataStorage.getExposedMetadatas(dto).length > 0) return undefined;
   if (defaultMetadataStorage.getExcludedMetadatas(dto).length > 0) return undefined;
-  const properties = new Set(
-    getMetadataStorage()
-      .getTargetValidationMetadatas(dto, '', false, false, undefined)
-      .map((metadata) => metadata.propertyName),
-  );
+  const properties = new Set(validationMetadatasOf(dto).map((metadata) => metadata.propertyName));
   const plan = new Map<string, Type<object>>();
   for (const property of properties) {
     if (defaultMetadataStorage.findTransformMetadatas(dto, property, TransformationType.PLAIN_TO_CLASS).length > 0) {
