@@ -65,7 +65,7 @@ export class EmailTemplatesService implements OnModuleInit {
     for (const id of Object.keys(this.options.email.templates)) {
       try {
         // Handlebars compiles lazily: render once now, so a broken template fails the start, not a delivery.
-        renderWith(await this.template(id, null), SAMPLE);
+        renderWith(await this.template(id, SAMPLE), SAMPLE);
       } catch (error) {
         throw new MagicLinksOptionsError(
           `email template "${id}" does not compile: ${error instanceof Error ? error.message : String(error)}`,
@@ -92,14 +92,14 @@ export class EmailTemplatesService implements OnModuleInit {
   /** The custom template `templateId`, or without one the default for the mail's kind and locale, compiled. */
   private async template(
     templateId: string | null,
-    values: Pick<MailValues, 'kind' | 'locale'> | null,
+    { kind, locale }: Pick<MailValues, 'kind' | 'locale'>,
   ): Promise<CompiledTemplate> {
-    const key = templateId ?? `${values!.kind}:${values!.locale}`;
+    const key = templateId ?? `${kind}:${locale}`;
     let compiled = this.compiled.get(key);
     if (compiled) return compiled;
     const { templates } = this.options.email;
     let template: EmailTemplate | undefined;
-    if (templateId === null) template = defaultTemplate(values!.locale, values!.kind);
+    if (templateId === null) template = defaultTemplate(locale, kind);
     else if (Object.hasOwn(templates, templateId)) template = templates[templateId];
     if (!template) throw new Error(`email template "${templateId}" is no longer registered`);
     this.handlebars ??= import('handlebars').then((module) => module.default);
