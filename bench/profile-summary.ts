@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
-// `node dist/bench/profile-summary.js <file.cpuprofile> [top]`: where a profiled server (BENCH_CPU_PROFILE) spent
-// its CPU time, as self time per package or project file and per function, and total (inclusive) time for the
-// project's own functions.
+// `node dist/bench/profile-summary.js <file.cpuprofile>… [--top N]`: where a profiled server (BENCH_CPU_PROFILE)
+// spent its CPU time, over one or more profiles (the slices of one load, say), as self time per package or project
+// file and per function, and total (inclusive) time for the project's own functions.
 
 interface ProfileNode {
   id: number;
@@ -16,25 +16,14 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArgument] = process.argv.slice(2);
-if (!file) {
-  console.error('usage: node dist/bench/profile-summary.js <file.cpuprofile> [top]');
+const args = process.argv.slice(2);
+const topAt = args.indexOf('--top');
+const top = topAt >= 0 ? Number(args[topAt + 1]) : 25;
+const files = topAt >= 0 ? [...args.slice(0, topAt), ...args.slice(topAt + 2)] : args;
+if (files.length === 0 || !Number.isInteger(top) || top < 1) {
+  console.error('usage: node dist/bench/profile-summary.js <file.cpuprofile>… [--top N]');
   process.exit(1);
 }
-const top = Number(topArgument ?? 25);
-const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-
-const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-const parent = new Map<number, number>();
-for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-
-// Idle samples are left out: the profile also spans the other target's slices, when this process waits.
-const selfTime = new Map<number, number>();
-profile.samples.forEach((id, i) => {
-  if (byId.get(id)!.callFrame.functionName === '(idle)') return;
-  selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
-});
-const total = [...selfTime.values()].reduce((sum, value) => sum + value, 0);
 
 /** `node_modules/<package>`, the project file, `node:internal`, or the V8 pseudo-frame (idle, GC, program). */
 function owner(url: string, functionName: string): string {
@@ -60,20 +49,37 @@ function add(map: Map<string, number>, key: string, value: number): void {
 const byOwner = new Map<string, number>();
 const byFunction = new Map<string, number>();
 const inclusiveProject = new Map<string, number>();
-for (const [id, time] of selfTime) {
-  const node = byId.get(id)!;
-  add(byOwner, owner(node.callFrame.url, node.callFrame.functionName), time);
-  add(byFunction, frame(node), time);
-  // Charge the sample to every distinct project function on its stack.
-  const seen = new Set<string>();
-  for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
-    const ancestor = byId.get(current)!;
-    const { url } = ancestor.callFrame;
-    if (!url.startsWith('file://') || url.includes('/node_modules/')) continue;
-    const key = frame(ancestor);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    add(inclusiveProject, key, time);
+let total = 0;
+
+for (const file of files) {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+
+  // Idle samples are left out: a server also idles while its load starts and ends.
+  const selfTime = new Map<number, number>();
+  profile.samples.forEach((id, i) => {
+    if (byId.get(id)!.callFrame.functionName === '(idle)') return;
+    selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+
+  for (const [id, time] of selfTime) {
+    total += time;
+    const node = byId.get(id)!;
+    add(byOwner, owner(node.callFrame.url, node.callFrame.functionName), time);
+    add(byFunction, frame(node), time);
+    // Charge the sample to every distinct project function on its stack.
+    const seen = new Set<string>();
+    for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
+      const ancestor = byId.get(current)!;
+      const { url } = ancestor.callFrame;
+      if (!url.startsWith('file://') || url.includes('/node_modules/')) continue;
+      const key = frame(ancestor);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      add(inclusiveProject, key, time);
+    }
   }
 }
 
@@ -84,7 +90,7 @@ function print(title: string, map: Map<string, number>): void {
   }
 }
 
-console.log(`${file}: ${(total / 1e6).toFixed(1)} s busy`);
+console.log(`${files.join(', ')}: ${(total / 1e6).toFixed(1)} s busy`);
 print('Self time by package or file', byOwner);
 print('Self time by function', byFunction);
 print("Total time of the project's own functions", inclusiveProject);

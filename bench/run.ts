@@ -594,28 +594,23 @@ async function compare(
   const slice = config.seconds / config.rounds;
   progress(`${kind}: ${scenario}, ${config.rounds} × ${slice} s per target at ${config.connections} connections`);
   const samples = new Map<Target, LoadSample[]>(targets.map((target) => [target, []]));
-  const rounds = async () => {
-    for (let round = 0; round < config.rounds; round++) {
-      for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
-        const options = await loadFor(target, slice);
+  for (let round = 0; round < config.rounds; round++) {
+    for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
+      const options = await loadFor(target, slice);
+      // A profile, when asked for, covers this timed slice only: not the untimed top-ups between slices.
+      const profile = join(config.cpuProfileDir ?? '.', `${target.name}-${kind}-${scenario}-${round + 1}.cpuprofile`);
+      const sample = await target.server.profile(profile, async () => {
         const cpuBefore = target.server.cpuSeconds();
-        const sample = await load({ ...options, seconds: slice });
+        const measured = await load({ ...options, seconds: slice });
         const cpuAfter = target.server.cpuSeconds();
-        await target.collectTokens();
-        target.fastest = Math.max(target.fastest, rate(sample));
-        if (cpuBefore !== undefined && cpuAfter !== undefined) sample.cpuSeconds = cpuAfter - cpuBefore;
-        samples.get(target)!.push(sample);
-      }
+        if (cpuBefore !== undefined && cpuAfter !== undefined) measured.cpuSeconds = cpuAfter - cpuBefore;
+        return measured;
+      });
+      await target.collectTokens();
+      target.fastest = Math.max(target.fastest, rate(sample));
+      samples.get(target)!.push(sample);
     }
-  };
-  // Profiles, when asked for, cover the timed slices only; one per process (the floor runs in the baseline's).
-  const profiledTargets = [...new Map(targets.map((target) => [target.server, target])).values()];
-  const profiled = profiledTargets.reduce<() => Promise<void>>(
-    (work, target) => () =>
-      target.server.profile(join(config.cpuProfileDir ?? '.', `${target.name}-${kind}-${scenario}.cpuprofile`), work),
-    rounds,
-  );
-  await profiled();
+  }
 
   const results = new Map<Target, LoadResult>();
   for (const target of targets) {

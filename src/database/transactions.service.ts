@@ -60,6 +60,11 @@ class SqliteTurns {
   /** Statements running outside any transaction, which the next transaction must let finish first. */
   private running = 0;
   private allEnded: (() => void) | undefined;
+  /**
+   * better-sqlite3's transaction function for `transactionNow`, made once per connection (a reconnect makes a new
+   * one): making one defines four wrapped functions and their properties, which cost more than the BEGIN and COMMIT.
+   */
+  private synchronousTransaction: { connection: Database; run: (work: () => unknown) => unknown } | undefined;
 
   /** One per DataSource, however many modules share it: two locks on one connection would wait for each other. */
   static of(dataSource: DataSource): SqliteTurns {
@@ -103,7 +108,13 @@ class SqliteTurns {
     if (this.transactions > 0 || this.inTransaction() || connection.inTransaction) {
       return this.transaction(async () => work());
     }
-    return connection.transaction(work)();
+    if (this.synchronousTransaction?.connection !== connection) {
+      this.synchronousTransaction = {
+        connection,
+        run: connection.transaction((inTransaction: () => unknown) => inTransaction()),
+      };
+    }
+    return this.synchronousTransaction.run(work) as T;
   }
 
   private gate(runner: QueryRunner): QueryRunner {
