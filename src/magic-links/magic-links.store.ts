@@ -256,25 +256,57 @@ export class MagicLinksStore {
 
 /** The UPDATE that consumes the link if `conditions` hold. */
 function consumeUpdate(conditions: ConsumeConditions): { sql: string; parameters: unknown[] } {
-  const { tokenHash, now } = conditions;
+  const { tokenHash, now, codeChallenge, ipAddress, userAgent, alone = false } = conditions;
+  const shape: ConsumeShape = {
+    codeChallenge: codeChallenge !== null,
+    ipAddress: ipAddress !== undefined,
+    userAgent: userAgent !== undefined,
+    alone,
+  };
+  // In the order consumeSql numbers its placeholders.
   const parameters: unknown[] = [now, tokenHash, now];
+  if (shape.codeChallenge) parameters.push(codeChallenge);
+  if (shape.ipAddress) parameters.push(ipAddress);
+  if (shape.userAgent) parameters.push(userAgent);
+  if (shape.alone) parameters.push(true);
+  const key = (shape.codeChallenge ? 1 : 0) | (shape.ipAddress ? 2 : 0) | (shape.userAgent ? 4 : 0) | (alone ? 8 : 0);
+  let sql = CONSUME_SQL.get(key);
+  if (sql === undefined) CONSUME_SQL.set(key, (sql = consumeSql(shape)));
+  return { sql, parameters };
+}
+
+/** Which of the optional checks a consuming UPDATE makes. */
+interface ConsumeShape {
+  codeChallenge: boolean;
+  ipAddress: boolean;
+  userAgent: boolean;
+  alone: boolean;
+}
+
+/**
+ * The consuming UPDATE's text for each shape, built once: the same text object each time also lets the statement
+ * cache find its statement without hashing a new string per request.
+ */
+const CONSUME_SQL = new Map<number, string>();
+
+function consumeSql(shape: ConsumeShape): string {
+  let placeholders = 3;
+  const next = () => `$${++placeholders}`;
   const where = ['token_hash = $2', 'consumed_at IS NULL', 'expires_at > $3'];
-  const bind = (value: unknown) => `$${parameters.push(value)}`;
-  if (conditions.codeChallenge === null) where.push('code_challenge IS NULL');
-  else where.push(`code_challenge = ${bind(conditions.codeChallenge)}`);
+  where.push(shape.codeChallenge ? `code_challenge = ${next()}` : 'code_challenge IS NULL');
   // A missing attribute binds NULL, which equals nothing: a required match then fails, as it must.
-  if (conditions.ipAddress !== undefined) where.push(`ip_address = ${bind(conditions.ipAddress)}`);
-  if (conditions.userAgent !== undefined) where.push(`user_agent = ${bind(conditions.userAgent)}`);
-  if (conditions.alone) {
+  if (shape.ipAddress) where.push(`ip_address = ${next()}`);
+  if (shape.userAgent) where.push(`user_agent = ${next()}`);
+  if (shape.alone) {
     where.push(
       `NOT EXISTS (SELECT 1 FROM users WHERE users.id = magic_links.user_id AND users.status = 'pending')`,
       '(email_id IS NULL OR EXISTS (SELECT 1 FROM user_emails ' +
-        `WHERE user_emails.id = magic_links.email_id AND user_emails.verified = ${bind(true)}))`,
+        `WHERE user_emails.id = magic_links.email_id AND user_emails.verified = ${next()}))`,
     );
   } else {
     // An emailed link dies with its email (deleted, or exchanged for another). Removing the email expires its links,
     // but a link a concurrent send wrote just then would escape that: this catches it.
     where.push('(email_id IS NULL OR EXISTS (SELECT 1 FROM user_emails WHERE user_emails.id = magic_links.email_id))');
   }
-  return { sql: `UPDATE magic_links SET consumed_at = $1 WHERE ${where.join(' AND ')}`, parameters };
+  return `UPDATE magic_links SET consumed_at = $1 WHERE ${where.join(' AND ')}`;
 }
