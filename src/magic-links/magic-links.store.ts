@@ -269,7 +269,8 @@ function consumeUpdate(conditions: ConsumeConditions): { sql: string; parameters
   if (shape.ipAddress) parameters.push(ipAddress);
   if (shape.userAgent) parameters.push(userAgent);
   if (shape.alone) parameters.push(true);
-  const key = (shape.codeChallenge ? 1 : 0) | (shape.ipAddress ? 2 : 0) | (shape.userAgent ? 4 : 0) | (alone ? 8 : 0);
+  const key =
+    (shape.codeChallenge ? 1 : 0) | (shape.ipAddress ? 2 : 0) | (shape.userAgent ? 4 : 0) | (shape.alone ? 8 : 0);
   let sql = CONSUME_SQL.get(key);
   if (sql === undefined) CONSUME_SQL.set(key, (sql = consumeSql(shape)));
   return { sql, parameters };
