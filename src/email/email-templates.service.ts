@@ -51,7 +51,10 @@ const UNITS = [
  */
 @Injectable()
 export class EmailTemplatesService implements OnModuleInit {
-  /** By `kind:locale` for the defaults, by id for the custom templates; each compiled on first use. */
+  /**
+   * By `kind:locale` for the defaults, by id for the custom templates (an id has no `:`, so the two never meet);
+   * each compiled on first use.
+   */
   private readonly compiled = new Map<string, CompiledTemplate>();
   /**
    * Handlebars, loaded when first needed: at start to check custom templates, else on the first mail. An idle

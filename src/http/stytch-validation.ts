@@ -43,8 +43,9 @@ export type StytchInputSource = 'body' | 'query';
 export function validateStytchInput<T extends object>(dto: Type<T>, value: unknown, source: StytchInputSource): T {
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
   // Stytch's bodies are objects; an array or a bare value would otherwise be reported as its first missing field.
-  if (!isObject && source === 'body')
+  if (!isObject && source === 'body') {
     throw new StytchException('bad_request', 'The request body must be a JSON object.');
+  }
   const input: object = isObject ? value : {};
   prepareJsonInput(input);
   const instance = toDtoInstance(dto, input);
